@@ -1,0 +1,70 @@
+import type { RequestListener } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@portico/logging';
+
+export type Served = {
+  server: Server;
+  /** `http://host:port` the server listens on (port 0 resolved). */
+  url: string;
+  /** Stops accepting, drains in-flight requests (bounded by `drainMs`), then runs `onClose`. */
+  close: () => Promise<void>;
+};
+
+export type ServeOptions = {
+  port: number;
+  host: string;
+  logger: Logger;
+  /** Releases what the service opened (database, Redis), after the last request. */
+  onClose?: () => Promise<void>;
+  /** How long in-flight requests may take to finish on shutdown. */
+  drainMs?: number;
+  /** Stop on SIGTERM / SIGINT (server.ts wants this; tests do not). */
+  handleSignals?: boolean;
+};
+
+/**
+ * Listens with timeouts that stop a slow client from holding a socket forever
+ * (headers in 10 s, the whole request in 30 s), and shuts down gracefully.
+ */
+export async function serve(listener: RequestListener, options: ServeOptions): Promise<Served> {
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, listener);
+  // Above typical client pools' idle timeouts is wrong; below the gateway's agent is right.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
+      await drained;
+      clearTimeout(deadline);
+      await options.onClose?.();
+    })();
+    return closing;
+  };
+
+  if (options.handleSignals) {
+    const stop = (signal: string) => {
+      options.logger.info({ signal }, 'shutting down');
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          options.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  }
+  options.logger.info({ url }, 'listening');
+  return { server, url, close };
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from './logger.js';
+import { runWithContext } from './request-context.js';
+import { traceContextFrom, traceparentOf } from './trace-context.js';
+
+type WithCaller = IncomingMessage & { caller?: { sub?: string; clientId?: string } };
+
+/**
+ * Per request: accept or create the request id and W3C traceparent, return both
+ * to the client, run the rest of the chain inside that context (so outgoing
+ * calls carry it), and write one JSON line when the response finishes. Only the
+ * method, path, status, latency and caller id are logged: no header, no query
+ * string and no body, so no token or password can leak.
+ */
+export function requestLogger(logger: Logger): RequestHandler {
+  const httpLogger = pinoHttp({
+    logger,
+    quietReqLogger: true,
+    genReqId: (req) => (req as IncomingMessage & { traceId?: string }).id as string,
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    customProps: (req: WithCaller) => ({ userId: req.caller?.sub ?? req.caller?.clientId }),
+    serializers: {
+      req: (req: {
+        id: string;
+        method: string;
+        url: string;
+        raw?: { route?: { path?: string }; baseUrl?: string };
+      }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+  return (req, res, next) => {
+    const ctx = traceContextFrom(req.headers);
+    (req as IncomingMessage & { id?: string }).id = ctx.requestId;
+    res.setHeader('x-request-id', ctx.requestId);
+    res.setHeader('traceparent', traceparentOf(ctx));
+    runWithContext(ctx, () => httpLogger(req as IncomingMessage, res as ServerResponse, next));
+  };
+}

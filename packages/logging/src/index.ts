@@ -1,0 +1,4 @@
+export { requestLogger } from './http-logger.js';
+export { createLogger, type Logger } from './logger.js';
+export { currentContext, propagationHeaders, runWithContext } from './request-context.js';
+export { newSpanId, type TraceContext, traceContextFrom, traceparentOf } from './trace-context.js';

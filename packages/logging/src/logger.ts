@@ -1,0 +1,35 @@
+import { type Logger, pino } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths that must never reach a log line even if some code logs a whole object:
+ * credentials in bodies and headers, tokens in any field.
+ */
+const REDACT = [
+  'password',
+  '*.password',
+  'client_secret',
+  '*.client_secret',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'token',
+  '*.token',
+  'headers.authorization',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
+];
+
+/** A pino logger writing one JSON object a line, labelled with the service name. */
+export function createLogger(options: { service: string; level?: string }): Logger {
+  return pino({
+    level: options.level ?? 'info',
+    base: { service: options.service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    formatters: { level: (label) => ({ level: label }) },
+  });
+}

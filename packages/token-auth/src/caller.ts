@@ -1,0 +1,20 @@
+/** Who made a request, as proven by a verified access token. */
+export type Caller =
+  | { kind: 'user'; sub: string; roles: readonly string[]; jti: string; exp: number }
+  | {
+      kind: 'service';
+      sub: string;
+      clientId: string;
+      scopes: readonly string[];
+      jti: string;
+      exp: number;
+    };
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by `requireAuth` once the bearer token has been verified. */
+      caller?: Caller;
+    }
+  }
+}
