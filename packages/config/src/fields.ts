@@ -38,3 +38,19 @@ export function secret(devDefault: string, env: Env = process.env) {
     ? z.string().min(16, 'must be at least 16 characters')
     : z.string().min(1).default(devDefault);
 }
+
+/** Where each process listens by default (DESIGN.md, "Ports and routes"). */
+export const DEFAULT_URLS = {
+  gateway: 'http://127.0.0.1:8080',
+  user: 'http://127.0.0.1:8001',
+  order: 'http://127.0.0.1:8002',
+  inventory: 'http://127.0.0.1:8003',
+  auth: 'http://127.0.0.1:8004',
+} as const;
+
+/**
+ * The token settings issuer and verifiers must agree on: `iss` (the public base
+ * URL, where discovery lives) and `aud` (the Portico API).
+ */
+export const tokenIssuer = () => z.string().min(1).default(DEFAULT_URLS.gateway);
+export const tokenAudience = () => z.string().min(1).default('portico-api');

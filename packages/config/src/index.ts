@@ -1,4 +1,5 @@
 export {
+  DEFAULT_URLS,
   httpUrl,
   isProduction,
   logLevel,
@@ -7,5 +8,7 @@ export {
   positiveInt,
   redisUrl,
   secret,
+  tokenAudience,
+  tokenIssuer,
 } from './fields.js';
 export { ConfigError, loadConfig, loadConfigOrExit } from './load-config.js';

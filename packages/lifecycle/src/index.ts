@@ -2,3 +2,4 @@ export { healthRouter, type ReadinessChecks, runChecks } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { type Served, type ServeOptions, serve } from './serve.js';
 export { createServiceApp, type ServiceAppOptions } from './service-app.js';
+export { validateAgainstSpec } from './validate-requests.js';

@@ -9,6 +9,8 @@ export type ServiceAppOptions = {
   logger: Logger;
   /** Dependencies `/readyz` checks (database, Redis, ...). */
   readiness: ReadinessChecks;
+  /** Express `trust proxy`: whose X-Forwarded-For to believe for `req.ip` (the gateway's). */
+  trustProxy?: string | boolean;
   /** Largest JSON body accepted; larger is a 413 problem. */
   bodyLimit?: string;
   /** Mounts the service's own routes; runs after logging, metrics and body parsing. */
@@ -23,7 +25,7 @@ export type ServiceAppOptions = {
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
   const metrics = createMetrics(options.service);
   app.use(requestLogger(options.logger));

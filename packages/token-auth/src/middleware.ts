@@ -3,7 +3,9 @@ import type { Request, RequestHandler } from 'express';
 import type { Caller } from './caller.js';
 import { InvalidTokenError, type TokenVerifier } from './verifier.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/;
+// RFC 7235 §2.1: the scheme is case-insensitive and 1*SP separates it from the token68.
+const BEARER = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i;
+const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
 /** RFC 6750 §3: tell the client how to authenticate, and why it failed. */
 function challenge(error?: string, description?: string): Record<string, string> {
@@ -25,14 +27,12 @@ export function requireAuth(verifier: TokenVerifier): RequestHandler {
     const header = req.headers.authorization;
     const token = bearerToken(header);
     if (!token) {
-      throw header
-        ? new UnauthorizedError(
-            'The Authorization header is not a bearer token.',
-            'INVALID_TOKEN',
-            {
-              headers: challenge('invalid_request'),
-            },
-          )
+      // RFC 6750 §3.1: a malformed bearer token is `invalid_token`; another scheme
+      // (Basic, ...) is a request without bearer credentials, so no error code.
+      throw header && BEARER_SCHEME.test(header)
+        ? new UnauthorizedError('The bearer token is malformed.', 'INVALID_TOKEN', {
+            headers: challenge('invalid_token', 'The bearer token is malformed.'),
+          })
         : new UnauthorizedError('A bearer token is required.', 'TOKEN_REQUIRED', {
             headers: challenge(),
           });

@@ -2,8 +2,10 @@ import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtV
 import type { Caller } from './caller.js';
 
 export type VerifierOptions = {
-  /** The auth service's `/.well-known/jwks.json`. */
-  jwksUrl: string;
+  /** The auth service's `/.well-known/jwks.json`; every service but the auth service uses this. */
+  jwksUrl?: string;
+  /** A key source that is already in the process (the auth service's own key ring). */
+  getKey?: JWTVerifyGetKey;
   issuer: string;
   audience: string;
   /** Accepted clock difference with the issuer, in seconds. */
@@ -73,16 +75,21 @@ function describe(error: unknown): string {
   return 'The token is invalid.';
 }
 
+function remoteKeys(options: VerifierOptions): JWTVerifyGetKey {
+  if (!options.jwksUrl) throw new Error('createTokenVerifier needs jwksUrl or getKey');
+  return createRemoteJWKSet(new URL(options.jwksUrl), {
+    cooldownDuration: options.cooldownMs ?? 30_000,
+    timeoutDuration: 5_000,
+  });
+}
+
 /**
  * Verifies access tokens against the auth service's JWKS. One instance per
  * process: its remote key set caches keys and refetches on an unknown `kid`
  * at most once per cooldown, so a flood of random `kid`s cannot hammer the issuer.
  */
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl), {
-    cooldownDuration: options.cooldownMs ?? 30_000,
-    timeoutDuration: 5_000,
-  });
+  const keys = options.getKey ?? remoteKeys(options);
   return {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('The token is too long.');

@@ -1,0 +1,66 @@
+import {
+  httpUrl,
+  loadConfig,
+  logLevel,
+  port,
+  positiveInt,
+  redisUrl,
+  secret,
+  tokenAudience,
+  tokenIssuer,
+} from '@portico/config';
+import { z } from 'zod';
+import { SERVICE_CLIENTS } from './domain/service-clients.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `id=secret,id=secret` → a map; in development each known client gets a default. */
+function clientSecrets(env: Env) {
+  const devDefault = Object.keys(SERVICE_CLIENTS)
+    .map((id) => `${id}=dev-secret-${id}-change-me`)
+    .join(',');
+  return secret(devDefault, env).transform((value, ctx) => {
+    const secrets: Record<string, string> = {};
+    for (const pair of value.split(',')) {
+      const [id, clientSecret] = pair.split('=').map((part) => part.trim());
+      if (!id || !clientSecret || !(id in SERVICE_CLIENTS) || clientSecret.length < 16) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${id}" needs a known client id and a secret of 16+ characters`,
+        });
+        return z.NEVER;
+      }
+      secrets[id] = clientSecret;
+    }
+    return secrets;
+  });
+}
+
+export function readConfig(env: Env = process.env) {
+  const schema = z.object({
+    NODE_ENV: z.string().default('development'),
+    PORT: port(8004),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: z.string().optional(),
+    DATA_DIR: z.string().default('./data'),
+    REDIS_URL: redisUrl(),
+    LOG_LEVEL: logLevel(),
+    TOKEN_ISSUER: tokenIssuer(),
+    TOKEN_AUDIENCE: tokenAudience(),
+    PUBLIC_BASE_URL: httpUrl('http://127.0.0.1:8080'),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt(1_209_600),
+    SERVICE_TOKEN_TTL_SECONDS: positiveInt(600),
+    KEY_ROTATION_INTERVAL_SECONDS: positiveInt(30 * 24 * 3600),
+    LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
+    LOGIN_MAX_FAILURES_PER_IP: positiveInt(100),
+    LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt(900),
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+    SERVICE_CLIENT_SECRETS: clientSecrets(env),
+    TRUST_PROXY: z.string().default('loopback, uniquelocal'),
+  });
+  return loadConfig(schema, env);
+}
+
+export type AuthConfig = ReturnType<typeof readConfig>;

@@ -1,0 +1,19 @@
+/**
+ * The services that may ask for client_credentials tokens, and the scopes each
+ * may hold. Secrets come from the environment; scopes are part of the system's
+ * design, so they live in code where a review sees them change.
+ */
+export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+  gateway: ['users:read'],
+  'user-service': ['accounts:read', 'events:read'],
+  'order-service': ['users:read', 'inventory:read', 'events:read'],
+  'inventory-service': ['events:read'],
+};
+
+/** The scopes granted: what was asked for (all allowed when nothing was), or null if any is not allowed. */
+export function grantScopes(clientId: string, requested: string | undefined): string[] | null {
+  const allowed = SERVICE_CLIENTS[clientId] ?? [];
+  if (!requested?.trim()) return [...allowed];
+  const asked = requested.split(' ').filter(Boolean);
+  return asked.every((scope) => allowed.includes(scope)) ? asked : null;
+}

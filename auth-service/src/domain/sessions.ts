@@ -1,0 +1,101 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { UnauthorizedError } from '@portico/errors';
+import type { AccountRepository } from '../data/account-repository.js';
+import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import type { TokenIssuer } from './token-issuer.js';
+
+export type TokenPair = {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+};
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+const invalidCredentials = () =>
+  new UnauthorizedError('The email or password is wrong.', 'INVALID_CREDENTIALS');
+const invalidRefresh = () =>
+  new UnauthorizedError('The refresh token is not valid.', 'INVALID_REFRESH_TOKEN');
+
+/**
+ * Logins and refresh-token families. A login starts a family; each refresh
+ * spends its token and issues the next in the same family; presenting a spent
+ * token again is treated as theft and revokes the whole family (RFC 9700 §4.14.2).
+ */
+export function createSessions(deps: {
+  accounts: AccountRepository;
+  refreshTokens: RefreshTokenRepository;
+  issuer: TokenIssuer;
+  throttle: LoginThrottle;
+  refreshTtlSeconds: number;
+  now: () => number;
+}) {
+  async function issuePair(
+    accountId: string,
+    roles: string[],
+    familyId: string,
+  ): Promise<TokenPair> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await deps.refreshTokens.insert({
+      id: randomUUID(),
+      token_hash: hashToken(refreshToken),
+      family_id: familyId,
+      account_id: accountId,
+      state: 'active',
+      expires_at: deps.now() + deps.refreshTtlSeconds * 1000,
+      created_at: deps.now(),
+    });
+    return {
+      access_token: await deps.issuer.forUser(accountId, roles),
+      token_type: 'Bearer',
+      expires_in: deps.issuer.accessTtlSeconds,
+      refresh_token: refreshToken,
+    };
+  }
+
+  return {
+    async login(email: string, password: string, ip: string): Promise<TokenPair> {
+      await deps.throttle.before(email, ip);
+      const account = await deps.accounts.findByEmail(email);
+      const valid = account
+        ? await verifyPassword(account.passwordHash, password)
+        : await verifyAgainstDummy(password);
+      // A disabled account gets the same answer as a wrong password: nothing to enumerate.
+      if (!account || !valid || account.status !== 'active') throw invalidCredentials();
+      await deps.throttle.succeeded(email, ip);
+      return issuePair(account.id, account.roles, randomUUID());
+    },
+
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const row = await deps.refreshTokens.findByHash(hashToken(refreshToken));
+      if (!row) throw invalidRefresh();
+      if (row.state !== 'active') {
+        await deps.refreshTokens.revokeFamily(row.family_id);
+        throw invalidRefresh();
+      }
+      if (row.expires_at <= deps.now()) throw invalidRefresh();
+      const account = await deps.accounts.findById(row.account_id);
+      if (!account || account.status !== 'active') {
+        await deps.refreshTokens.revokeFamily(row.family_id);
+        throw invalidRefresh();
+      }
+      // Losing the race to spend means another request presented the same
+      // token at the same moment: indistinguishable from replay, so revoke.
+      if (!(await deps.refreshTokens.spend(row.id))) {
+        await deps.refreshTokens.revokeFamily(row.family_id);
+        throw invalidRefresh();
+      }
+      return issuePair(account.id, account.roles, row.family_id);
+    },
+
+    async logout(refreshToken: string): Promise<void> {
+      const row = await deps.refreshTokens.findByHash(hashToken(refreshToken));
+      if (row) await deps.refreshTokens.revokeFamily(row.family_id);
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { type KeyRing, SIGNING_ALG } from './key-ring.js';
+
+export type TokenSettings = {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  serviceTtlSeconds: number;
+};
+
+/** Signs RFC 9068 access tokens (`typ: at+jwt`) for users and for service clients. */
+export function createTokenIssuer(keys: KeyRing, settings: TokenSettings, now: () => number) {
+  async function sign(
+    claims: Record<string, unknown>,
+    subject: string,
+    ttlSeconds: number,
+  ): Promise<string> {
+    const { kid, key } = await keys.signingKey();
+    const issuedAt = Math.floor(now() / 1000);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'at+jwt' })
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setSubject(subject)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttlSeconds)
+      .setJti(randomUUID())
+      .sign(key);
+  }
+
+  return {
+    accessTtlSeconds: settings.accessTtlSeconds,
+    serviceTtlSeconds: settings.serviceTtlSeconds,
+    forUser: (accountId: string, roles: readonly string[]) =>
+      sign({ roles }, accountId, settings.accessTtlSeconds),
+    forService: (clientId: string, scopes: readonly string[]) =>
+      sign({ client_id: clientId, scope: scopes.join(' ') }, clientId, settings.serviceTtlSeconds),
+  };
+}
+
+export type TokenIssuer = ReturnType<typeof createTokenIssuer>;
