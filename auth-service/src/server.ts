@@ -1,4 +1,4 @@
-import { ConfigError } from '@portico/config';
+import { readConfigOrExit } from '@portico/config';
 import { createDatabase } from '@portico/db';
 import { serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
@@ -8,17 +8,7 @@ import { readConfig } from './config.js';
 import type { AuthDatabase } from './data/schema.js';
 import { startKeyRotation } from './domain/key-rotation-schedule.js';
 
-function configOrExit() {
-  try {
-    return readConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`auth-service: ${error.message}\n`);
-    process.exit(1);
-  }
-}
-
-const config = configOrExit();
+const config = readConfigOrExit(() => readConfig());
 const logger = createLogger({ service: 'auth-service', level: config.LOG_LEVEL });
 const database = createDatabase<AuthDatabase>({
   url: config.DATABASE_URL,

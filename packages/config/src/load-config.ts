@@ -56,3 +56,14 @@ export function loadConfigOrExit<S extends z.ZodObject>(
     process.exit(1);
   }
 }
+
+/** Runs a service's `readConfig`; on a ConfigError prints it and stops the process. */
+export function readConfigOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -6,4 +6,10 @@ export {
   isPostgresUrl,
   isUniqueViolation,
 } from './create-database.js';
+export { decodeCursor, encodeCursor, page } from './cursor.js';
 export { migrateToLatest } from './migrate.js';
+export {
+  type TestDatabase,
+  type TestDatabaseTarget,
+  testDatabaseTargets,
+} from './test-databases.js';

@@ -1,0 +1,24 @@
+import { readConfigOrExit } from '@portico/config';
+import { createDatabase } from '@portico/db';
+import { serve } from '@portico/lifecycle';
+import { createLogger } from '@portico/logging';
+import { createInventoryService } from './app.js';
+import { readConfig } from './config.js';
+import type { InventoryDatabase } from './data/schema.js';
+
+const config = readConfigOrExit(() => readConfig());
+const logger = createLogger({ service: 'inventory-service', level: config.LOG_LEVEL });
+const database = createDatabase<InventoryDatabase>({
+  url: config.DATABASE_URL,
+  dataDir: config.DATA_DIR,
+  service: 'inventory',
+});
+const { app } = await createInventoryService({ config, database, logger });
+
+await serve(app, {
+  port: config.PORT,
+  host: config.HOST,
+  logger,
+  handleSignals: true,
+  onClose: () => database.close(),
+});

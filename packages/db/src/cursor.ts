@@ -1,0 +1,25 @@
+import { BadRequestError } from '@portico/errors';
+
+/** Lists page by an opaque cursor: the last item's sort key, base64url-encoded. */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!key || encodeCursor(key) !== cursor)
+    throw new BadRequestError('The cursor is not valid.', 'INVALID_CURSOR');
+  return key;
+}
+
+/** Given `limit + 1` rows, the page and the cursor for the next one. */
+export function page<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => string,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

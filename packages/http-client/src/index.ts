@@ -1,0 +1,17 @@
+export { createServiceClient } from './service-client.js';
+export { createServiceTokenProvider, type ServiceTokenProviderOptions } from './token-provider.js';
+export type {
+  ClientLogger,
+  HttpMethod,
+  ServiceClient,
+  ServiceClientOptions,
+  ServiceRequest,
+  ServiceResponse,
+  TokenProvider,
+} from './types.js';
+export {
+  AUTH_UNAVAILABLE,
+  isUpstreamError,
+  UPSTREAM_TIMEOUT,
+  UPSTREAM_UNAVAILABLE,
+} from './upstream-errors.js';
