@@ -1,0 +1,67 @@
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Nearest-rank percentile of an ascending array; NaN when empty. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export function summarize(latenciesMs) {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const sum = sorted.reduce((total, value) => total + value, 0);
+  return {
+    samples: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    mean: sorted.length ? sum / sorted.length : Number.NaN,
+  };
+}
+
+function getOnce(agent, url, timeoutMs) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const req = request(url, { agent, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (error) => resolve({ error: error.message, ms: performance.now() - started }));
+    req.end();
+  });
+}
+
+/**
+ * One sequential client: a GET, wait for the answer, then the next GET at the
+ * following `intervalMs` tick (or at once if the answer was later than that).
+ * One keep-alive socket, so the figure is the server's responsiveness, not
+ * connection setup. Runs for `durationMs`, or until `signal` aborts.
+ */
+export async function sampleLatency({
+  url,
+  durationMs,
+  intervalMs = 10,
+  timeoutMs = 5000,
+  signal,
+}) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies = [];
+  const failures = [];
+  const end = performance.now() + durationMs;
+  try {
+    while (performance.now() < end && !signal?.aborted) {
+      const tickStart = performance.now();
+      const result = await getOnce(agent, url, timeoutMs);
+      if (result.status === 200) latencies.push(result.ms);
+      else failures.push(result.error ?? `status ${result.status}`);
+      const wait = intervalMs - (performance.now() - tickStart);
+      if (wait > 0) await sleep(wait);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { ...summarize(latencies), failures: failures.length, firstFailure: failures[0] };
+}

@@ -1,0 +1,233 @@
+// Login storm vs. liveness: argon2id runs on libuv's thread pool, so while the
+// auth service hashes passwords flat out, GET /healthz must stay fast. This
+// starts the built auth service alone, measures healthz latency idle, then again
+// under a bounded login storm, and prints and saves both side by side.
+//
+// Env (all optional): BENCH_STORM_SECONDS (15), BENCH_IDLE_SECONDS (5),
+// BENCH_CONNECTIONS (32), BENCH_USERS (50), BENCH_HEALTHZ_INTERVAL_MS (10).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort, startService, waitForReady } from './lib/child-service.mjs';
+import { sampleLatency } from './lib/latency-sampler.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(benchDir, '..');
+
+/** A whole number from the environment, clamped so no setting makes the run unbounded. */
+function setting(name, fallback, min, max) {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const settings = {
+  stormSeconds: setting('BENCH_STORM_SECONDS', 15, 1, 300),
+  idleSeconds: setting('BENCH_IDLE_SECONDS', 5, 1, 120),
+  connections: setting('BENCH_CONNECTIONS', 32, 1, 256),
+  users: setting('BENCH_USERS', 50, 1, 1000),
+  healthzIntervalMs: setting('BENCH_HEALTHZ_INTERVAL_MS', 10, 1, 1000),
+};
+const PASSWORD = 'bench-password-0123';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portico-login-bench-'));
+let service;
+
+async function cleanUp() {
+  await service?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the auth service\n`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+// Whatever happens, the whole run ends: storm + idle + generous setup time.
+const watchdog = setTimeout(
+  () => {
+    process.stderr.write('login-bench: watchdog expired, aborting\n');
+    cleanUp().finally(() => process.exit(1));
+  },
+  (settings.stormSeconds + settings.idleSeconds + 180) * 1000,
+);
+watchdog.unref();
+
+async function postJson(base, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!res.ok) throw new Error(`POST ${path} → ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Registers the bench accounts a few at a time (each registration is one argon2 hash). */
+async function registerUsers(base, count) {
+  const emails = Array.from({ length: count }, (_, i) => `bench-user-${i}@example.com`);
+  const queue = [...emails];
+  const worker = async () => {
+    for (let email = queue.shift(); email; email = queue.shift()) {
+      await postJson(base, '/api/v1/auth/register', { email, password: PASSWORD, name: 'Bench' });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return emails;
+}
+
+function loginStorm(base, emails) {
+  const bodies = emails.map((email) => JSON.stringify({ email, password: PASSWORD }));
+  let next = 0;
+  return autocannon({
+    url: `${base}/api/v1/auth/login`,
+    connections: settings.connections,
+    duration: settings.stormSeconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          request.body = bodies[next++ % bodies.length];
+          return request;
+        },
+      },
+    ],
+  });
+}
+
+const round = (n, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+
+function printSummary(result) {
+  const { login, healthz, environment } = result;
+  const ms = (n) => `${round(n)} ms`;
+  const row = (label, text) => `  ${label.padEnd(19)}${text}`;
+  const sampled = (s) =>
+    `p50 ${ms(s.p50)}   p99 ${ms(s.p99)}   max ${ms(s.max)}   n=${s.samples}   failures ${s.failures}`;
+  const lines = [
+    '',
+    `Login storm: ${settings.connections} connections, ${login.durationSeconds} s, ${settings.users} users` +
+      ` (${environment.cpus} CPUs, libuv pool ${environment.uvThreadpoolSize})`,
+    row('logins/s', `${round(login.perSecond, 1)}  (${login.ok} ok in ${login.durationSeconds} s)`),
+    row('login latency', `p50 ${ms(login.p50)}   p99 ${ms(login.p99)}   max ${ms(login.max)}`),
+    row('non-2xx', `${login.non2xx}   errors ${login.errors}   timeouts ${login.timeouts}`),
+    row('status codes', JSON.stringify(login.statusCodes)),
+    '',
+    `GET /healthz, one sequential client every ${settings.healthzIntervalMs} ms`,
+    row(`idle (${settings.idleSeconds} s)`, sampled(healthz.idle)),
+    row('under storm', sampled(healthz.storm)),
+    row('storm/idle ratio', `p50 ×${round(healthz.ratio.p50)}   p99 ×${round(healthz.ratio.p99)}`),
+    row(
+      'load average',
+      `${environment.loadAverage.before} before, ${environment.loadAverage.after} after`,
+    ),
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+async function main() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  service = startService({
+    name: 'auth-service',
+    entry: join(repoRoot, 'auth-service/dist/server.js'),
+    cwd: repoRoot,
+    env: {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      LOG_LEVEL: 'warn',
+      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '1000000',
+      LOGIN_MAX_FAILURES_PER_IP: '1000000',
+    },
+  });
+  await waitForReady(`${base}/readyz`, service);
+  process.stderr.write(`auth-service ready on ${base}; registering ${settings.users} users…\n`);
+  const emails = await registerUsers(base, settings.users);
+  await postJson(base, '/api/v1/auth/login', { email: emails[0], password: PASSWORD });
+
+  const loadBefore = round(loadavg()[0]);
+  process.stderr.write(`healthz idle baseline for ${settings.idleSeconds} s…\n`);
+  const healthzUrl = `${base}/healthz`;
+  const interval = settings.healthzIntervalMs;
+  const idle = await sampleLatency({
+    url: healthzUrl,
+    durationMs: settings.idleSeconds * 1000,
+    intervalMs: interval,
+  });
+
+  process.stderr.write(`login storm for ${settings.stormSeconds} s with healthz sampling…\n`);
+  const stopSampling = new AbortController();
+  const stormSampling = sampleLatency({
+    url: healthzUrl,
+    durationMs: settings.stormSeconds * 1000 + 5000,
+    intervalMs: interval,
+    signal: stopSampling.signal,
+  });
+  const storm = await loginStorm(base, emails);
+  stopSampling.abort();
+  const underStorm = await stormSampling;
+
+  const statusCodes = Object.fromEntries(
+    Object.entries(storm.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
+  );
+  const ok = storm['2xx'];
+  const result = {
+    startedAt: storm.start,
+    settings,
+    environment: {
+      node: process.version,
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model,
+      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+      // 1-minute load average: other work on the machine skews every figure here.
+      loadAverage: { before: loadBefore, after: round(loadavg()[0]) },
+    },
+    login: {
+      durationSeconds: storm.duration,
+      ok,
+      perSecond: ok / storm.duration,
+      p50: storm.latency.p50,
+      p99: storm.latency.p99,
+      max: storm.latency.max,
+      non2xx: storm.non2xx,
+      errors: storm.errors,
+      timeouts: storm.timeouts,
+      statusCodes,
+    },
+    healthz: {
+      idle,
+      storm: underStorm,
+      ratio: { p50: underStorm.p50 / idle.p50, p99: underStorm.p99 / idle.p99 },
+    },
+  };
+  printSummary(result);
+
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `login-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`Saved ${file}\n`);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`login-bench failed: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+  clearTimeout(watchdog);
+}
