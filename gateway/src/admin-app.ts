@@ -1,0 +1,51 @@
+import { notFoundHandler, problemErrorHandler } from '@portico/errors';
+import { type ReadinessChecks, runChecks } from '@portico/lifecycle';
+import type { Logger } from '@portico/logging';
+import express, { type Express, Router } from 'express';
+import type { Registry } from 'prom-client';
+
+/** The paths the admin app serves, as logs and metrics label them. */
+export const ADMIN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
+export type AdminAppOptions = {
+  logger: Logger;
+  registry: Registry;
+  /** Each upstream's health check; `/readyz` is 503 naming the ones that fail. */
+  readiness: ReadinessChecks;
+};
+
+/**
+ * Everything off the proxied path: health, readiness, metrics, and the 404
+ * problem for any path the route table does not name (including every refused
+ * spelling of `/internal/`). Express is fine here; it is not on the hot path.
+ * Routing is case-sensitive and strict, as the route table is.
+ */
+export function createAdminApp(options: AdminAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+
+  const routes = Router({ caseSensitive: true, strict: true });
+  routes.get('/healthz', (_req, res) => {
+    res.set('cache-control', 'no-store').json({ status: 'ok' });
+  });
+  routes.get('/readyz', async (_req, res) => {
+    const { ok, checks } = await runChecks(options.readiness);
+    res
+      .status(ok ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json({ status: ok ? 'ready' : 'unavailable', checks });
+  });
+  routes.get('/metrics', async (_req, res) => {
+    res
+      .set('content-type', options.registry.contentType)
+      .set('cache-control', 'no-store')
+      .send(await options.registry.metrics());
+  });
+
+  app.use(routes);
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler(options.logger));
+  return app;
+}

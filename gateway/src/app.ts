@@ -1,0 +1,148 @@
+import type { RequestListener } from 'node:http';
+import { type Logger, traceContextFrom, traceparentOf } from '@portico/logging';
+import type { Registry } from 'prom-client';
+import { ADMIN_PATHS, createAdminApp } from './admin-app.js';
+import { bodyLimit } from './body-limit.js';
+import type { GatewayConfig } from './config.js';
+import { type Cors, createCors } from './cors.js';
+import { type Exchange, startExchange } from './exchange.js';
+import { prepareUpstreamHeaders } from './headers.js';
+import { createGatewayMetrics } from './metrics.js';
+import { runPipeline, type Stage } from './pipeline.js';
+import { internalError, sendProblem } from './problems.js';
+import { upstreamChecks } from './readiness.js';
+import { recordRequest } from './request-log.js';
+import { matchRoute, type UpstreamName } from './route-table.js';
+import { createUpstream, type Upstream } from './upstream.js';
+
+export type GatewayDeps = {
+  config: GatewayConfig;
+  logger: Logger;
+};
+
+export type Gateway = {
+  /** The node:http request listener: hand it to `serve()` or `http.createServer()`. */
+  listener: RequestListener;
+  /** The gateway's Prometheus registry (also served at `/metrics`). */
+  registry: Registry;
+  /** Closes the upstreams' pooled sockets; call after the server has drained. */
+  close: () => Promise<void>;
+};
+
+function preflight(cors: Cors): Stage {
+  return ({ req, res }) => {
+    if (!cors.isPreflight(req)) return true;
+    cors.answerPreflight(req, res);
+    return false;
+  };
+}
+
+/** The last stage before the proxy: what the upstream may see of the client's headers. */
+const upstreamHeaders: Stage = ({ req, trace }) => {
+  prepareUpstreamHeaders(req, trace);
+  return true;
+};
+
+/**
+ * Builds the gateway without listening. Routed requests take the lean node:http
+ * path (route match → stages → http-proxy-middleware); everything else goes to
+ * the express admin app. Edge token verification, user status and rate limits
+ * are stages that slot in before `upstreamHeaders`; retries and breakers wrap
+ * `Upstream.forward`.
+ */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { config, logger } = deps;
+  const metrics = createGatewayMetrics();
+  const cors = createCors(config.CORS_ORIGINS);
+  const targets: Record<UpstreamName, string> = {
+    'auth-service': config.AUTH_SERVICE_URL,
+    'user-service': config.USER_SERVICE_URL,
+    'order-service': config.ORDER_SERVICE_URL,
+    'inventory-service': config.INVENTORY_SERVICE_URL,
+  };
+  const upstreams = new Map<UpstreamName, Upstream>(
+    (Object.keys(targets) as UpstreamName[]).map((name) => [
+      name,
+      createUpstream({
+        name,
+        url: targets[name],
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        bodyLimitBytes: config.BODY_LIMIT_BYTES,
+        cors,
+        metrics,
+        logger,
+      }),
+    ]),
+  );
+  const admin = createAdminApp({
+    logger,
+    registry: metrics.registry,
+    readiness: upstreamChecks([...upstreams.values()]),
+  });
+
+  const stages: Stage[] = [
+    ...(cors ? [preflight(cors)] : []),
+    bodyLimit(config.BODY_LIMIT_BYTES),
+    upstreamHeaders,
+  ];
+  const forward = (exchange: Exchange) => upstreams.get(exchange.route.upstream)!.forward(exchange);
+  const fail = (exchange: Exchange, error: unknown) => {
+    logger.error({ err: error, requestId: exchange.trace.requestId }, 'gateway stage failed');
+    sendProblem(exchange.res, internalError(), exchange.path);
+  };
+
+  const listener: RequestListener = (req, res) => {
+    const startedAt = process.hrtime.bigint();
+    const trace = traceContextFrom(req.headers);
+    res.setHeader('x-request-id', trace.requestId);
+    res.setHeader('traceparent', traceparentOf(trace));
+    cors?.decorate(req, res);
+
+    const target = req.url ?? '';
+    const match = matchRoute(target);
+    if (match === null) {
+      const path = target.split('?', 1)[0]!;
+      const known = ADMIN_PATHS.has(path);
+      recordRequest(
+        req,
+        res,
+        startedAt,
+        {
+          route: known ? path : 'unmatched',
+          upstream: 'gateway',
+          requestId: trace.requestId,
+          quiet: known,
+        },
+        logger,
+        metrics,
+      );
+      admin(req, res);
+      return;
+    }
+
+    const { route, path } = match;
+    const exchange = startExchange({ req, res, route, path, trace, startedAt });
+    recordRequest(
+      req,
+      res,
+      startedAt,
+      {
+        route: route.pattern,
+        upstream: route.upstream,
+        requestId: trace.requestId,
+        upstreamError: () => exchange.upstreamError,
+      },
+      logger,
+      metrics,
+    );
+    runPipeline(stages, exchange, forward, fail);
+  };
+
+  return {
+    listener,
+    registry: metrics.registry,
+    close: async () => {
+      for (const upstream of upstreams.values()) upstream.close();
+    },
+  };
+}

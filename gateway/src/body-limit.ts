@@ -1,0 +1,47 @@
+import type { Exchange } from './exchange.js';
+import type { Stage } from './pipeline.js';
+import { payloadTooLarge, sendProblem } from './problems.js';
+
+/**
+ * Refuses a declared body over the limit before any upstream is contacted, and
+ * marks a body of unknown length (chunked) to be counted while it streams.
+ * `Connection: close` on the 413 so Node does not read the unwanted body to
+ * keep the connection.
+ */
+export function bodyLimit(limitBytes: number): Stage {
+  return (exchange) => {
+    const declared = exchange.req.headers['content-length'];
+    if (declared !== undefined) {
+      if (Number(declared) <= limitBytes) return true;
+      sendProblem(exchange.res, payloadTooLarge(limitBytes), exchange.path, {
+        connection: 'close',
+      });
+      return false;
+    }
+    exchange.countBody = exchange.req.headers['transfer-encoding'] !== undefined;
+    return true;
+  };
+}
+
+/**
+ * Counts a streamed body on its way to the upstream and cuts it once it passes
+ * the limit: the upstream request is destroyed and the client gets a 413.
+ * Called when http-proxy starts piping (its `start` event), so this listener and
+ * the pipe see the same chunks.
+ */
+export function countStreamedBody(exchange: Exchange, limitBytes: number): void {
+  const { req, res } = exchange;
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= limitBytes) return;
+    req.off('data', onData);
+    exchange.bodyTooLarge = true;
+    req.unpipe();
+    exchange.upstreamRequest?.destroy();
+    sendProblem(res, payloadTooLarge(limitBytes), exchange.path, { connection: 'close' });
+    // Drain what is still in flight until Node closes the socket after the 413.
+    req.resume();
+  };
+  req.on('data', onData);
+}

@@ -1,0 +1,81 @@
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
+
+const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
+const ALLOW_HEADERS =
+  'Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent, tracestate';
+/** Response headers a browser script may read (the rest are hidden by the CORS protocol). */
+const EXPOSE_HEADERS = [
+  'X-Request-Id',
+  'traceparent',
+  'RateLimit',
+  'RateLimit-Policy',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+  'Location',
+].join(', ');
+/** Browsers cap this anyway (Chromium at 2 h); 10 min keeps a changed allow-list quick to apply. */
+const PREFLIGHT_MAX_AGE_SECONDS = '600';
+
+export type Cors = {
+  /** An `OPTIONS` request with `Origin` and `Access-Control-Request-Method`. */
+  isPreflight: (req: IncomingMessage) => boolean;
+  /** 204; with the allow headers only when the origin is allowed. Never reaches an upstream. */
+  answerPreflight: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Adds `Access-Control-Allow-Origin` and the exposed headers for an allowed origin. */
+  decorate: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The upstream's `Vary` with `Origin` added, since every response now depends on it. */
+  varyWithOrigin: (upstreamVary: OutgoingHttpHeader | undefined) => string;
+};
+
+/** Browser access from the listed origins (`*`: any); null when CORS_ORIGINS is unset. */
+export function createCors(origins: readonly string[] | undefined): Cors | null {
+  if (!origins || origins.length === 0) return null;
+  const anyOrigin = origins.includes('*');
+  const allowed = new Set(origins);
+  const allowOrigin = (req: IncomingMessage): string | null => {
+    const origin = req.headers.origin;
+    if (typeof origin !== 'string') return null;
+    if (anyOrigin) return '*';
+    return allowed.has(origin) ? origin : null;
+  };
+
+  return {
+    isPreflight: (req) =>
+      req.method === 'OPTIONS' &&
+      req.headers.origin !== undefined &&
+      req.headers['access-control-request-method'] !== undefined,
+
+    answerPreflight: (req, res) => {
+      const origin = allowOrigin(req);
+      res.setHeader('vary', 'Origin');
+      if (origin !== null) {
+        res.setHeader('access-control-allow-origin', origin);
+        res.setHeader('access-control-allow-methods', ALLOW_METHODS);
+        res.setHeader('access-control-allow-headers', ALLOW_HEADERS);
+        res.setHeader('access-control-max-age', PREFLIGHT_MAX_AGE_SECONDS);
+      }
+      res.setHeader('content-length', '0');
+      res.writeHead(204);
+      res.end();
+    },
+
+    decorate: (req, res) => {
+      res.setHeader('vary', 'Origin');
+      const origin = allowOrigin(req);
+      if (origin === null) return;
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', EXPOSE_HEADERS);
+    },
+
+    varyWithOrigin: (upstreamVary) => {
+      const value = Array.isArray(upstreamVary)
+        ? upstreamVary.join(', ')
+        : String(upstreamVary ?? '');
+      if (value === '') return 'Origin';
+      if (value.trim() === '*' || /(?:^|,)\s*origin\s*(?:,|$)/i.test(value)) return value;
+      return `${value}, Origin`;
+    },
+  };
+}

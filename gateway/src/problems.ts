@@ -1,0 +1,71 @@
+import type { ServerResponse } from 'node:http';
+import {
+  BadGatewayError,
+  GatewayTimeoutError,
+  HttpError,
+  PayloadTooLargeError,
+  problemFrom,
+  writeProblem,
+} from '@portico/errors';
+
+/** Node's codes for "nothing listens there" or "no route to it": the service is down. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+]);
+
+/** Seconds a client should wait before trying a service that is down (a restart takes a few). */
+const UNAVAILABLE_RETRY_AFTER = 5;
+
+/** Writes an HttpError as an RFC 9457 problem on a bare node:http response. */
+export function sendProblem(
+  res: ServerResponse,
+  error: HttpError,
+  instance: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  writeProblem(res, problemFrom(error, instance), { ...error.headers, ...headers });
+}
+
+export function payloadTooLarge(limitBytes: number): HttpError {
+  return new PayloadTooLargeError(`The request body is larger than ${limitBytes} bytes.`);
+}
+
+/**
+ * The problem for a failed upstream call. It names the service, never its host
+ * or URL, and tells the client when to come back.
+ */
+export function upstreamFailure(
+  upstream: string,
+  error: NodeJS.ErrnoException,
+  timedOut: boolean,
+): HttpError {
+  if (timedOut) {
+    return new GatewayTimeoutError(`${upstream} did not answer in time.`, 'UPSTREAM_TIMEOUT', 1);
+  }
+  const code = error.code ?? '';
+  if (UNREACHABLE.has(code)) {
+    return new BadGatewayError(
+      `${upstream} is unavailable.`,
+      'UPSTREAM_UNAVAILABLE',
+      UNAVAILABLE_RETRY_AFTER,
+    );
+  }
+  if (code.startsWith('HPE_')) {
+    return new BadGatewayError(`${upstream} sent an invalid response.`, 'UPSTREAM_BAD_RESPONSE');
+  }
+  return new BadGatewayError(
+    `${upstream} closed the connection before answering.`,
+    'UPSTREAM_CONNECTION_FAILED',
+  );
+}
+
+/** A bug in the gateway itself: masked, like every unexpected 5xx. */
+export function internalError(): HttpError {
+  return new HttpError(500, 'INTERNAL', 'Internal Server Error', 'An unexpected error occurred.');
+}

@@ -1,0 +1,112 @@
+/** The upstreams the gateway forwards to, named as in DESIGN.md. */
+export type UpstreamName = 'auth-service' | 'user-service' | 'order-service' | 'inventory-service';
+
+export type Route = {
+  /** The table entry as logs and metrics name it, never the raw path. */
+  readonly pattern: string;
+  readonly upstream: UpstreamName;
+  /**
+   * `public`: no token needed at the edge (auth-service's own routes and its
+   * discovery documents); `token`: the edge verification stage will require one.
+   */
+  readonly access: 'public' | 'token';
+  /** Matches a canonical path: the whole path, or the prefix and anything below it. */
+  readonly exact?: string;
+  readonly prefix?: string;
+};
+
+/** DESIGN.md "Ports and routes". Paths are forwarded unchanged. */
+export const ROUTES: readonly Route[] = Object.freeze([
+  {
+    pattern: '/api/v1/users/**',
+    prefix: '/api/v1/users',
+    upstream: 'user-service',
+    access: 'token',
+  },
+  {
+    pattern: '/api/v1/orders/**',
+    prefix: '/api/v1/orders',
+    upstream: 'order-service',
+    access: 'token',
+  },
+  {
+    pattern: '/api/v1/inventory/**',
+    prefix: '/api/v1/inventory',
+    upstream: 'inventory-service',
+    access: 'token',
+  },
+  {
+    pattern: '/api/v1/auth/**',
+    prefix: '/api/v1/auth',
+    upstream: 'auth-service',
+    access: 'public',
+  },
+  {
+    pattern: '/.well-known/jwks.json',
+    exact: '/.well-known/jwks.json',
+    upstream: 'auth-service',
+    access: 'public',
+  },
+  {
+    pattern: '/.well-known/openid-configuration',
+    exact: '/.well-known/openid-configuration',
+    upstream: 'auth-service',
+    access: 'public',
+  },
+]);
+
+/** RFC 3986 `pchar` and `/`: anything else (backslash, space, `#`, non-ASCII) is refused. */
+const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+/**
+ * Encoded `.`, `/`, `\`, `%` (double encoding) and control characters: an upstream
+ * or a framework that decodes before routing could turn them into a traversal.
+ */
+const DANGEROUS_ENCODING = /%(?:2e|2f|5c|25|[01][0-9a-f]|7f)/i;
+const MALFORMED_ENCODING = /%(?![0-9a-f]{2})/i;
+/** A `.` or `..` segment anywhere. */
+const DOT_SEGMENT = /\/\.{1,2}(?:\/|$)/;
+
+/**
+ * The path of a request target when it is in canonical form, else null.
+ * Canonical means: origin-form (starts with `/`), no empty, `.` or `..` segments,
+ * no backslash, no encoded dot, slash, backslash, percent or control character.
+ * Such a path means the same thing to every parser, so matching it against the
+ * table is matching what the upstream will route.
+ */
+export function canonicalPath(target: string): string | null {
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  if (path.charCodeAt(0) !== 47 /* '/' */) return null;
+  if (!PATH_CHARS.test(path) || path.includes('//')) return null;
+  if (path.includes('%') && (DANGEROUS_ENCODING.test(path) || MALFORMED_ENCODING.test(path))) {
+    return null;
+  }
+  if (path.includes('/.') && DOT_SEGMENT.test(path)) return null;
+  return path;
+}
+
+export type RouteMatch = {
+  readonly route: Route;
+  /** The canonical path, without the query string. */
+  readonly path: string;
+};
+
+/**
+ * The table entry for a request target (`req.url`), or null: not canonical, not
+ * in the table (another version, `/internal/`, another case), so the gateway
+ * answers 404 itself and nothing reaches an upstream. Matching is case-sensitive.
+ */
+export function matchRoute(target: string, routes: readonly Route[] = ROUTES): RouteMatch | null {
+  const path = canonicalPath(target);
+  if (path === null) return null;
+  for (const route of routes) {
+    if (route.exact !== undefined) {
+      if (path === route.exact) return { route, path };
+    } else if (route.prefix !== undefined && path.startsWith(route.prefix)) {
+      const next = path.charCodeAt(route.prefix.length);
+      // `/api/v1/users` and `/api/v1/users/...`, never `/api/v1/usersX` or `/api/v1/users;x`.
+      if (Number.isNaN(next) || next === 47) return { route, path };
+    }
+  }
+  return null;
+}

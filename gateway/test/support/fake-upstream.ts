@@ -1,0 +1,86 @@
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What an upstream saw of one request. `complete` once the whole body arrived. */
+export type Received = {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  complete: boolean;
+};
+
+export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => unknown;
+
+export type FakeUpstream = {
+  name: string;
+  url: string;
+  /** Every request except health checks, in arrival order. */
+  received: Received[];
+  /** Replaces how the upstream answers; the default echoes what it saw as JSON. */
+  handle: (handler: UpstreamHandler) => void;
+  close: () => Promise<void>;
+};
+
+const echo =
+  (name: string): UpstreamHandler =>
+  (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ upstream: name, method: req.method, url: req.url }));
+  };
+
+/** A real upstream on port 0 that records what reaches it. */
+export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
+  const received: Received[] = [];
+  let handler = echo(name);
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    const record: Received = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      complete: false,
+    };
+    received.push(record);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', () => {});
+    req.on('end', () => {
+      record.body = Buffer.concat(chunks);
+      record.complete = true;
+      void handler(req, res, record.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    received,
+    handle: (next) => {
+      handler = next;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A URL where nothing listens: the port was free a moment ago. */
+export async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

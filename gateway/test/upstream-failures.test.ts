@@ -1,0 +1,163 @@
+import { request } from 'node:http';
+import { deadUrl } from './support/fake-upstream.js';
+import {
+  closeUpstreams,
+  type Reply,
+  type RunningGateway,
+  send,
+  startGateway,
+  startUpstreams,
+  type Upstreams,
+} from './support/gateway-harness.js';
+
+const TIMEOUT_MS = 300;
+const BODY_LIMIT = 1024;
+
+let upstreams: Upstreams;
+let gateway: RunningGateway;
+let downUrl: string;
+
+beforeAll(async () => {
+  upstreams = await startUpstreams();
+  downUrl = await deadUrl();
+  gateway = await startGateway(upstreams, {
+    UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+    BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    AUTH_SERVICE_URL: downUrl,
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await closeUpstreams(upstreams);
+});
+
+beforeEach(() => {
+  for (const upstream of Object.values(upstreams)) upstream.received.length = 0;
+});
+
+function expectProblem(reply: Reply, status: number, code: string) {
+  expect(reply.status).toBe(status);
+  expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(reply.json()).toMatchObject({ status, code, type: expect.any(String) });
+}
+
+describe('upstream failures', () => {
+  it('when the upstream is down, then the client gets a 502 problem at once, with Retry-After and no address', async () => {
+    const started = Date.now();
+    const reply = await send(gateway.url, { method: 'POST', path: '/api/v1/auth/login' });
+
+    expectProblem(reply, 502, 'UPSTREAM_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
+    expect(reply.json().detail).toBe('auth-service is unavailable.');
+    const port = new URL(downUrl).port;
+    expect(reply.text).not.toContain(port);
+    expect(reply.text).not.toContain('127.0.0.1');
+    expect(reply.text).not.toContain('ECONNREFUSED');
+  });
+
+  it('when the upstream is slower than UPSTREAM_TIMEOUT_MS, then the client gets a 504 near the timeout', async () => {
+    upstreams.inventory.handle((_req, res) => {
+      const timer = setTimeout(() => res.end('too late'), 5_000);
+      res.on('close', () => clearTimeout(timer));
+    });
+
+    const started = Date.now();
+    const reply = await send(gateway.url, { path: '/api/v1/inventory/products' });
+    const elapsed = Date.now() - started;
+
+    expectProblem(reply, 504, 'UPSTREAM_TIMEOUT');
+    expect(reply.headers['retry-after']).toBeDefined();
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1_000);
+  });
+
+  it('when the upstream drops the connection without answering, then the client gets a 502 problem', async () => {
+    upstreams.order.handle((req) => {
+      req.socket.destroy();
+    });
+
+    const reply = await send(gateway.url, { path: '/api/v1/orders/1' });
+
+    expectProblem(reply, 502, 'UPSTREAM_CONNECTION_FAILED');
+  });
+
+  it('when the upstream answers with its own error, then the gateway passes it through untouched', async () => {
+    upstreams.user.handle((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '7' });
+      res.end('{"status":503,"code":"USER_STORE_DOWN"}');
+    });
+
+    const reply = await send(gateway.url, { path: '/api/v1/users/me' });
+
+    expect(reply.status).toBe(503);
+    expect(reply.headers['retry-after']).toBe('7');
+    expect(reply.json()).toEqual({ status: 503, code: 'USER_STORE_DOWN' });
+  });
+});
+
+describe('body limit', () => {
+  it('when the declared Content-Length is over BODY_LIMIT_BYTES, then 413 and the upstream is never contacted', async () => {
+    const body = Buffer.alloc(BODY_LIMIT + 1, 'a');
+    const reply = await send(gateway.url, {
+      method: 'POST',
+      path: '/api/v1/orders',
+      headers: { 'content-type': 'application/json', 'content-length': body.length },
+      body,
+    });
+
+    expectProblem(reply, 413, 'PAYLOAD_TOO_LARGE');
+    expect(upstreams.order.received).toHaveLength(0);
+  });
+
+  it('when the body is exactly BODY_LIMIT_BYTES, then it is forwarded', async () => {
+    upstreams.order.handle((_req, res) => res.writeHead(202).end());
+    const body = Buffer.alloc(BODY_LIMIT, 'a');
+    const reply = await send(gateway.url, {
+      method: 'POST',
+      path: '/api/v1/orders',
+      headers: { 'content-length': body.length },
+      body,
+    });
+
+    expect(reply.status).toBe(202);
+    expect(upstreams.order.received[0]!.body.length).toBe(BODY_LIMIT);
+  });
+
+  it('when a chunked body grows past BODY_LIMIT_BYTES, then 413 and the upstream never gets the whole body', async () => {
+    upstreams.order.handle((_req, res) => res.writeHead(202).end());
+    const { hostname, port } = new URL(gateway.url);
+
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: hostname, port, method: 'POST', path: '/api/v1/orders', agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
+      // The gateway may close the socket while we still write: that is the point.
+      req.on('error', (error) => {
+        if (!req.destroyed) reject(error);
+      });
+      const part = Buffer.alloc(400, 'b');
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent >= 20 || req.destroyed) {
+          clearInterval(timer);
+          return;
+        }
+        req.write(part);
+        sent += 1;
+      }, 5);
+    });
+
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(upstreams.order.received.every((received) => !received.complete)).toBe(true);
+  });
+});

@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// Runs all five Portico processes in embedded mode (SQLite files, in-process
+// caches, HTTP event feeds): nothing needed but Node. `npm start` builds first.
+// Plain Node ESM on purpose: it must run before anything else is installed or built.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const READY_TIMEOUT_MS = Number(process.env.START_READY_TIMEOUT_MS ?? 60_000);
+const POLL_INTERVAL_MS = 250;
+const STOP_GRACE_MS = 10_000;
+const DEFAULT_ADMIN_EMAIL = 'admin@portico.local';
+
+/**
+ * DESIGN.md "Ports and routes". `urlVar` is how the others find a process;
+ * `database` names the `<SERVICE>_DATABASE_URL` variable passed on as its DATABASE_URL.
+ */
+const PROCESSES = [
+  {
+    name: 'auth',
+    dir: 'auth-service',
+    port: 8004,
+    urlVar: 'AUTH_SERVICE_URL',
+    database: 'AUTH_DATABASE_URL',
+    color: 36,
+  },
+  {
+    name: 'user',
+    dir: 'user-service',
+    port: 8001,
+    urlVar: 'USER_SERVICE_URL',
+    database: 'USER_DATABASE_URL',
+    color: 32,
+  },
+  {
+    name: 'order',
+    dir: 'order-service',
+    port: 8002,
+    urlVar: 'ORDER_SERVICE_URL',
+    database: 'ORDER_DATABASE_URL',
+    color: 33,
+  },
+  {
+    name: 'inventory',
+    dir: 'inventory-service',
+    port: 8003,
+    urlVar: 'INVENTORY_SERVICE_URL',
+    database: 'INVENTORY_DATABASE_URL',
+    color: 35,
+  },
+  { name: 'gateway', dir: 'gateway', port: 8080, urlVar: null, database: null, color: 34 },
+];
+
+const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const paint = (code, text) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+const width = Math.max(...PROCESSES.map((p) => p.name.length));
+const say = (message) =>
+  process.stdout.write(`${paint(1, 'portico'.padEnd(width))} | ${message}\n`);
+
+const host = process.env.HOST || '127.0.0.1';
+/** Where this script (and the processes) reach a process listening on `host`. */
+const reachHost = ['0.0.0.0', '::', '[::]'].includes(host) ? '127.0.0.1' : host;
+const urlOf = (port) => `http://${reachHost.includes(':') ? `[${reachHost}]` : reachHost}:${port}`;
+const dataDir = resolve(process.env.DATA_DIR || join(ROOT, 'data'));
+
+/** The demo admin: given by the environment, or generated once and kept in DATA_DIR. */
+function adminLogin() {
+  const email = process.env.ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL;
+  if (process.env.ADMIN_PASSWORD)
+    return { email, password: process.env.ADMIN_PASSWORD, given: true };
+  const file = join(dataDir, 'admin-password');
+  if (!existsSync(file)) {
+    const password = randomBytes(18).toString('base64url');
+    writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  return { email, password: readFileSync(file, 'utf8').trim(), given: false, file };
+}
+
+function childEnv(proc, admin) {
+  const env = {
+    ...process.env,
+    PORT: String(proc.port),
+    HOST: host,
+    DATA_DIR: dataDir,
+    SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? '1',
+  };
+  // The processes started here are the ones to talk to, whatever the shell had set.
+  for (const other of PROCESSES) if (other.urlVar) env[other.urlVar] = urlOf(other.port);
+  // One database per service: never let a global DATABASE_URL make them share one.
+  delete env.DATABASE_URL;
+  if (proc.database && process.env[proc.database]) env.DATABASE_URL = process.env[proc.database];
+  // Only auth-service creates the admin; the others have no business with its password.
+  delete env.ADMIN_EMAIL;
+  delete env.ADMIN_PASSWORD;
+  if (proc.name === 'auth') {
+    env.ADMIN_EMAIL = admin.email;
+    env.ADMIN_PASSWORD = admin.password;
+  }
+  return env;
+}
+
+/** Copies a child's stream to ours line by line, each line prefixed with its name. */
+function prefixLines(stream, prefix, out) {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    for (const line of lines) out.write(`${prefix} | ${line}\n`);
+  });
+  stream.on('end', () => {
+    if (pending) out.write(`${prefix} | ${pending}\n`);
+  });
+}
+
+const children = new Map();
+let stopping = false;
+
+function start(proc, admin) {
+  const entry = join(ROOT, proc.dir, 'dist', 'server.js');
+  const child = spawn(process.execPath, [entry], {
+    cwd: ROOT,
+    env: childEnv(proc, admin),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = paint(proc.color, proc.name.padEnd(width));
+  prefixLines(child.stdout, prefix, process.stdout);
+  prefixLines(child.stderr, prefix, process.stderr);
+  const exited = new Promise((resolveExit) => {
+    // 'close', not 'exit': it comes after the child's output has been copied out.
+    child.once('close', (code, signal) => resolveExit({ code, signal }));
+    child.once('error', (error) => {
+      say(`${proc.name} could not start: ${error.message}`);
+      resolveExit({ code: 1, signal: null });
+    });
+  });
+  children.set(proc.name, { proc, child, exited });
+  exited.then(({ code, signal }) => {
+    if (stopping) return;
+    say(`${paint(31, `${proc.name} exited`)} (${signal ?? `code ${code}`}); stopping everything`);
+    void stopAll(code === 0 ? 1 : (code ?? 1));
+  });
+}
+
+/** SIGTERM to every child still running, SIGKILL to any that outlives the grace period. */
+async function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  const running = [...children.values()].filter(
+    ({ child }) => child.exitCode === null && child.signalCode === null,
+  );
+  for (const { child } of running) child.kill('SIGTERM');
+  const killer = setTimeout(() => {
+    for (const { proc, child } of running) {
+      if (child.exitCode === null && child.signalCode === null) {
+        say(`${proc.name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+        child.kill('SIGKILL');
+      }
+    }
+  }, STOP_GRACE_MS);
+  await Promise.all(running.map(({ exited }) => exited));
+  clearTimeout(killer);
+  process.exit(exitCode);
+}
+
+async function isReady(port) {
+  try {
+    const response = await fetch(`${urlOf(port)}/readyz`, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when every process answers /readyz with 200; false if time runs out or we stop. */
+async function waitUntilReady() {
+  const waiting = new Set(PROCESSES.map((p) => p.name));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (waiting.size > 0 && !stopping) {
+    if (Date.now() > deadline) {
+      say(paint(31, `not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...waiting].join(', ')}`));
+      return false;
+    }
+    await Promise.all(
+      PROCESSES.filter((p) => waiting.has(p.name)).map(async (p) => {
+        if (await isReady(p.port)) {
+          waiting.delete(p.name);
+          say(`${p.name} is ready`);
+        }
+      }),
+    );
+    if (waiting.size > 0) await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+  }
+  return !stopping;
+}
+
+function printWelcome(admin) {
+  const gateway = urlOf(PROCESSES.find((p) => p.name === 'gateway').port);
+  const password = admin.given ? '(the ADMIN_PASSWORD you set)' : admin.password;
+  const body = JSON.stringify({ email: admin.email, password: admin.given ? '…' : admin.password });
+  const lines = [
+    '',
+    paint(1, 'Portico is running (embedded mode).'),
+    `  Gateway   ${gateway}`,
+    `  API docs  ${gateway}/docs`,
+    `  Admin     ${admin.email}  /  ${password}`,
+    ...(admin.file ? [`            (password kept in ${admin.file})`] : []),
+    `  Data      ${dataDir}`,
+    '',
+    '  Log in as the admin:',
+    `    curl -s -X POST ${gateway}/api/v1/auth/login \\`,
+    `      -H 'content-type: application/json' -d '${body}'`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function main() {
+  const missing = PROCESSES.filter((p) => !existsSync(join(ROOT, p.dir, 'dist', 'server.js')));
+  if (missing.length > 0) {
+    say(
+      `not built: ${missing.map((p) => p.dir).join(', ')}; run \`npm run build\` (npm start does)`,
+    );
+    process.exit(1);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const admin = adminLogin();
+
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  process.stdout.on('error', () => {});
+
+  for (const proc of PROCESSES) start(proc, admin);
+  waitUntilReady().then((ready) => {
+    if (ready) printWelcome(admin);
+    else void stopAll(1);
+  });
+}
+
+main();
