@@ -127,14 +127,16 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const known = toClientProblem(err);
-    if (!known) logger.error({ err, url: req.originalUrl }, 'unhandled error');
+    const path = req.originalUrl.split('?')[0];
+    // The query string may carry tokens or emails; logs get the path only, as request logs do.
+    if (!known) logger.error({ err, url: path }, 'unhandled error');
     const { problem, headers } = known ?? { problem: INTERNAL, headers: {} };
     res
       .status(problem.status)
       .set(headers)
       .set('cache-control', 'no-store')
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...problem, instance: req.originalUrl.split('?')[0] }));
+      .send(JSON.stringify({ ...problem, instance: path }));
   };
 }
 

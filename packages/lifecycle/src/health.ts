@@ -11,7 +11,9 @@ function withTimeout(check: () => Promise<unknown>): Promise<unknown> {
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
   });
-  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
+  // A check that throws instead of rejecting (a closed client) is unavailable, not a 500.
+  const result = new Promise((resolve) => resolve(check()));
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Runs every check at once; the result names each dependency and whether it answered. */

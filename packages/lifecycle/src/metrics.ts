@@ -32,9 +32,20 @@ export function createMetrics(service: string): Metrics {
   });
   const httpMiddleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
+    // Read the label when the router sets `req.route`: by `finish`, an error that
+    // left a mounted router has already reset `req.baseUrl` to the parent's.
+    let route = 'unmatched';
+    let matched: unknown;
+    Object.defineProperty(req, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => matched,
+      set: (value: { path?: unknown } | undefined) => {
+        matched = value;
+        if (typeof value?.path === 'string') route = `${req.baseUrl}${value.path}`;
+      },
+    });
     res.once('finish', () => {
-      const pattern = req.route?.path;
-      const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
       duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);

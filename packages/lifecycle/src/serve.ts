@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@portico/logging';
@@ -28,7 +28,14 @@ export type ServeOptions = {
  * (headers in 10 s, the whole request in 30 s), and shuts down gracefully.
  */
 export async function serve(listener: RequestListener, options: ServeOptions): Promise<Served> {
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, listener);
+  let closing: Promise<void> | undefined;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (closing) res.setHeader('connection', 'close');
+    listener(req, res);
+  });
   // Above typical client pools' idle timeouts is wrong; below the gateway's agent is right.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -38,11 +45,13 @@ export async function serve(listener: RequestListener, options: ServeOptions): P
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
 
-  let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // RFC 9112 §9.6: a busy keep-alive socket would otherwise stay open after its
+      // response until the client's idle timeout, holding the drain for seconds.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const deadline = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
       await drained;
       clearTimeout(deadline);

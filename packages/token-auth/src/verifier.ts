@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@portico/errors';
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Caller } from './caller.js';
 
@@ -77,10 +78,26 @@ function describe(error: unknown): string {
 
 function remoteKeys(options: VerifierOptions): JWTVerifyGetKey {
   if (!options.jwksUrl) throw new Error('createTokenVerifier needs jwksUrl or getKey');
-  return createRemoteJWKSet(new URL(options.jwksUrl), {
+  const remote = createRemoteJWKSet(new URL(options.jwksUrl), {
     cooldownDuration: options.cooldownMs ?? 30_000,
     timeoutDuration: 5_000,
   });
+  // A key set that cannot be fetched says nothing about the token: answer 503,
+  // not `invalid_token`, or clients would discard tokens that are fine.
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) throw error;
+      if (error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new ServiceUnavailableError(
+        'The key set of the auth service is unavailable.',
+        'AUTH_KEYS_UNAVAILABLE',
+        5,
+        error,
+      );
+    }
+  };
 }
 
 /**
@@ -108,7 +125,9 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
         });
         return callerFrom(payload);
       } catch (error) {
-        if (error instanceof InvalidTokenError) throw error;
+        if (error instanceof InvalidTokenError || error instanceof ServiceUnavailableError) {
+          throw error;
+        }
         throw new InvalidTokenError(describe(error), { cause: error });
       }
     },
