@@ -53,14 +53,19 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
   const keyRing = createKeyRing({
     repository: createSigningKeyRepository(db),
     now,
-    retiredKeyLifetimeMs: (config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000,
+    // A retired key signed user and service tokens alike: keep it until the longer-lived kind expires.
+    retiredKeyLifetimeMs:
+      (Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS) +
+        CLOCK_SKEW_SECONDS) *
+      1000,
   });
   await keyRing.initialise();
   for (const [clientId, secret] of Object.entries(config.SERVICE_CLIENT_SECRETS)) {
     await serviceClients.upsert(clientId, hashClientSecret(secret), now());
   }
 
-  const accounts = createAccounts(accountRepository);
+  const refreshTokens = createRefreshTokenRepository(db);
+  const accounts = createAccounts(accountRepository, refreshTokens);
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
@@ -83,7 +88,7 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
   });
   const sessions = createSessions({
     accounts: accountRepository,
-    refreshTokens: createRefreshTokenRepository(db),
+    refreshTokens,
     issuer,
     throttle: createLoginThrottle(
       {

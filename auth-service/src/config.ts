@@ -23,7 +23,7 @@ function clientSecrets(env: Env) {
     const secrets: Record<string, string> = {};
     for (const pair of value.split(',')) {
       const [id, clientSecret] = pair.split('=').map((part) => part.trim());
-      if (!id || !clientSecret || !(id in SERVICE_CLIENTS) || clientSecret.length < 16) {
+      if (!id || !clientSecret || !Object.hasOwn(SERVICE_CLIENTS, id) || clientSecret.length < 16) {
         ctx.addIssue({
           code: 'custom',
           message: `"${id}" needs a known client id and a secret of 16+ characters`,

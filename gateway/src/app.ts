@@ -1,10 +1,14 @@
 import type { RequestListener } from 'node:http';
+import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { type Logger, traceContextFrom, traceparentOf } from '@portico/logging';
+import { createTokenVerifier } from '@portico/token-auth';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { ADMIN_PATHS, createAdminApp } from './admin-app.js';
 import { bodyLimit } from './body-limit.js';
 import type { GatewayConfig } from './config.js';
 import { type Cors, createCors } from './cors.js';
+import { edgeAuth } from './edge-auth.js';
 import { type Exchange, startExchange } from './exchange.js';
 import { prepareUpstreamHeaders } from './headers.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -14,10 +18,13 @@ import { upstreamChecks } from './readiness.js';
 import { recordRequest } from './request-log.js';
 import { matchRoute, type UpstreamName } from './route-table.js';
 import { createUpstream, type Upstream } from './upstream.js';
+import { createUserStatusCache, type UserStatusCache, userStatusStage } from './user-status.js';
 
 export type GatewayDeps = {
   config: GatewayConfig;
   logger: Logger;
+  /** The shared cache tier (and rate-limit store) when REDIS_URL is set. */
+  redis?: Redis;
 };
 
 export type Gateway = {
@@ -25,6 +32,8 @@ export type Gateway = {
   listener: RequestListener;
   /** The gateway's Prometheus registry (also served at `/metrics`). */
   registry: Registry;
+  /** The callers' statuses; `user.*` events invalidate entries through it. */
+  userStatuses: UserStatusCache;
   /** Closes the upstreams' pooled sockets; call after the server has drained. */
   close: () => Promise<void>;
 };
@@ -80,9 +89,39 @@ export function createGateway(deps: GatewayDeps): Gateway {
     readiness: upstreamChecks([...upstreams.values()]),
   });
 
+  const verifier = createTokenVerifier({
+    jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+  });
+  const userDirectory = createServiceClient({
+    name: 'user-service',
+    baseUrl: config.USER_SERVICE_URL,
+    timeoutMs: Math.min(config.UPSTREAM_TIMEOUT_MS, 2000),
+    retries: 1,
+    logger,
+    tokenProvider: createServiceTokenProvider({
+      authUrl: config.AUTH_SERVICE_URL,
+      clientId: config.SERVICE_CLIENT_ID,
+      clientSecret: config.SERVICE_CLIENT_SECRET,
+      scope: 'users:read',
+    }),
+  });
+  const userStatuses = createUserStatusCache({
+    users: userDirectory,
+    redis: deps.redis,
+    metrics,
+    logger,
+    ttlSeconds: config.USER_CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.USER_CACHE_NEGATIVE_TTL_SECONDS,
+    maxEntries: 100_000,
+  });
+
   const stages: Stage[] = [
     ...(cors ? [preflight(cors)] : []),
     bodyLimit(config.BODY_LIMIT_BYTES),
+    edgeAuth({ verifier, metrics, maxEntries: config.TOKEN_CACHE_MAX }),
+    userStatusStage(userStatuses),
     upstreamHeaders,
   ];
   const forward = (exchange: Exchange) => upstreams.get(exchange.route.upstream)!.forward(exchange);
@@ -131,6 +170,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         upstream: route.upstream,
         requestId: trace.requestId,
         upstreamError: () => exchange.upstreamError,
+        userId: () => exchange.caller?.sub,
       },
       logger,
       metrics,
@@ -141,8 +181,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     listener,
     registry: metrics.registry,
+    userStatuses,
     close: async () => {
       for (const upstream of upstreams.values()) upstream.close();
+      await userDirectory.close();
     },
   };
 }

@@ -6,6 +6,9 @@ import {
   port,
   positiveInt,
   redisUrl,
+  secret,
+  tokenAudience,
+  tokenIssuer,
 } from '@portico/config';
 import { z } from 'zod';
 
@@ -36,31 +39,44 @@ const corsOrigins = () =>
     })
     .optional();
 
-export const gatewayConfigSchema = z.object({
-  PORT: port(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  AUTH_SERVICE_URL: httpUrl('http://127.0.0.1:8004'),
-  USER_SERVICE_URL: httpUrl('http://127.0.0.1:8001'),
-  ORDER_SERVICE_URL: httpUrl('http://127.0.0.1:8002'),
-  INVENTORY_SERVICE_URL: httpUrl('http://127.0.0.1:8003'),
-  /** Per try; a slower upstream answer is a 504. */
-  UPSTREAM_TIMEOUT_MS: positiveInt(5000),
-  /** Read now so a bad value fails at start; the retry stage that uses it comes later. */
-  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-  BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
-  CORS_ORIGINS: corsOrigins(),
-  REDIS_URL: redisUrl(),
-  LOG_LEVEL: logLevel(),
-});
+/** The gateway's schema; secrets get no default under NODE_ENV=production. */
+export const gatewayConfigSchemaFor = (env: Env) =>
+  z.object({
+    PORT: port(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    AUTH_SERVICE_URL: httpUrl('http://127.0.0.1:8004'),
+    USER_SERVICE_URL: httpUrl('http://127.0.0.1:8001'),
+    ORDER_SERVICE_URL: httpUrl('http://127.0.0.1:8002'),
+    INVENTORY_SERVICE_URL: httpUrl('http://127.0.0.1:8003'),
+    /** Per try; a slower upstream answer is a 504. */
+    UPSTREAM_TIMEOUT_MS: positiveInt(5000),
+    /** Read now so a bad value fails at start; the retry stage that uses it comes later. */
+    UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
+    CORS_ORIGINS: corsOrigins(),
+    REDIS_URL: redisUrl(),
+    LOG_LEVEL: logLevel(),
+    TOKEN_ISSUER: tokenIssuer(),
+    TOKEN_AUDIENCE: tokenAudience(),
+    /** The gateway's own client-credentials login, for `/internal/` user look-ups. */
+    SERVICE_CLIENT_ID: z.string().default('gateway'),
+    SERVICE_CLIENT_SECRET: secret('dev-secret-gateway-change-me', env),
+    /** Verified tokens kept in memory (each until its `exp`). */
+    TOKEN_CACHE_MAX: positiveInt(50_000),
+    /** How long a user's status is trusted without a `user.*` event. */
+    USER_CACHE_TTL_SECONDS: positiveInt(60),
+    /** How long "no such user" is remembered. */
+    USER_CACHE_NEGATIVE_TTL_SECONDS: positiveInt(5),
+  });
 
-export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;
+export type GatewayConfig = Readonly<z.infer<ReturnType<typeof gatewayConfigSchemaFor>>>;
 
 /** Parses the gateway's environment; throws a ConfigError naming each bad variable. */
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
-  return loadConfig(gatewayConfigSchema, env);
+  return loadConfig(gatewayConfigSchemaFor(env), env);
 }
 
 /** As loadGatewayConfig, but prints the problem and exits, as server.ts wants. */
 export function loadGatewayConfigOrExit(env: Env = process.env): GatewayConfig {
-  return loadConfigOrExit(gatewayConfigSchema, env);
+  return loadConfigOrExit(gatewayConfigSchemaFor(env), env);
 }

@@ -1,5 +1,6 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceContext } from '@portico/logging';
+import type { Caller } from '@portico/token-auth';
 import type { Route } from './route-table.js';
 
 /**
@@ -18,6 +19,8 @@ export type Exchange = {
   readonly startedAt: bigint;
   /** The body has no declared length, so it is counted as it streams. */
   countBody: boolean;
+  /** The verified caller, once the edge token check passed (token routes only). */
+  caller?: Caller;
   bodyTooLarge: boolean;
   /** The upstream did not answer within `proxyTimeout`. */
   timedOut: boolean;

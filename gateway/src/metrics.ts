@@ -12,6 +12,8 @@ export type GatewayMetrics = {
   ) => void;
   /** One failed upstream call, by Node's error code. */
   upstreamError: (upstream: string, code: string) => void;
+  /** One cache look-up (`token`, `user-status`, `user-status-redis`): hit or miss. */
+  cache: (cache: string, outcome: 'hit' | 'miss') => void;
 };
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -46,7 +48,15 @@ export function createGatewayMetrics(): GatewayMetrics {
     registers: [registry],
   });
 
+  const cacheLookups = new Counter({
+    name: 'gateway_cache_lookups_total',
+    help: 'Cache look-ups on the hot path, by cache and outcome (hit or miss).',
+    labelNames: ['cache', 'outcome'] as const,
+    registers: [registry],
+  });
+
   const counters = new Map<string, Counter.Internal>();
+  const cacheCounters = new Map<string, Counter.Internal>();
   const histograms = new Map<string, Histogram.Internal<'route' | 'upstream'>>();
   return {
     registry,
@@ -67,5 +77,14 @@ export function createGatewayMetrics(): GatewayMetrics {
       histogram.observe(seconds);
     },
     upstreamError: (upstream, code) => errors.labels(upstream, code).inc(),
+    cache: (cache, outcome) => {
+      const key = `${cache}\0${outcome}`;
+      let counter = cacheCounters.get(key);
+      if (!counter) {
+        counter = cacheLookups.labels(cache, outcome);
+        cacheCounters.set(key, counter);
+      }
+      counter.inc();
+    },
   };
 }

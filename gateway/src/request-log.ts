@@ -15,6 +15,8 @@ export type RequestLabels = {
   quiet?: boolean;
   /** Read when the response ends: why the upstream call failed, if it did. */
   upstreamError?: () => string | undefined;
+  /** Read when the response ends: the verified caller's user id, if any. */
+  userId?: () => string | undefined;
 };
 
 /**
@@ -44,6 +46,7 @@ export function recordRequest(
           : 'info';
     if (!logger.isLevelEnabled(level)) return;
     const upstreamError = labels.upstreamError?.();
+    const userId = labels.userId?.();
     logger[level](
       {
         method,
@@ -52,6 +55,7 @@ export function recordRequest(
         upstream: labels.upstream,
         latencyMs: Math.round(seconds * 10_000) / 10,
         requestId: labels.requestId,
+        ...(userId ? { userId } : {}),
         ...(upstreamError ? { upstreamError } : {}),
       },
       'request completed',

@@ -7,9 +7,10 @@ export type Route = {
   readonly upstream: UpstreamName;
   /**
    * `public`: no token needed at the edge (auth-service's own routes and its
-   * discovery documents); `token`: the edge verification stage will require one.
+   * discovery documents); `token`: a valid user token is required;
+   * `public-read`: reads may be anonymous (the product catalogue), writes need a token.
    */
-  readonly access: 'public' | 'token';
+  readonly access: 'public' | 'token' | 'public-read';
   /** Matches a canonical path: the whole path, or the prefix and anything below it. */
   readonly exact?: string;
   readonly prefix?: string;
@@ -33,7 +34,7 @@ export const ROUTES: readonly Route[] = Object.freeze([
     pattern: '/api/v1/inventory/**',
     prefix: '/api/v1/inventory',
     upstream: 'inventory-service',
-    access: 'token',
+    access: 'public-read',
   },
   {
     pattern: '/api/v1/auth/**',

@@ -1,5 +1,6 @@
 import {
   allReceived,
+  clearReceived,
   closeUpstreams,
   type RunningGateway,
   send,
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const upstream of Object.values(upstreams)) upstream.received.length = 0;
+  clearReceived(upstreams);
 });
 
 const preflightHeaders = (origin: string) => ({
@@ -41,6 +42,7 @@ const preflightHeaders = (origin: string) => ({
 describe('CORS', () => {
   it('when an allowed origin sends a preflight, then the gateway answers 204 itself with the allow headers', async () => {
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       method: 'OPTIONS',
       path: '/api/v1/orders',
       headers: preflightHeaders(APP),
@@ -60,6 +62,7 @@ describe('CORS', () => {
 
   it('when another origin sends a preflight, then it gets no allow headers and reaches no upstream', async () => {
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       method: 'OPTIONS',
       path: '/api/v1/orders',
       headers: preflightHeaders('https://evil.example'),
@@ -77,7 +80,11 @@ describe('CORS', () => {
       res.end('{}');
     });
 
-    const reply = await send(gateway.url, { path: '/api/v1/users/me', headers: { origin: APP } });
+    const reply = await send(gateway.url, {
+      token: upstreams.token,
+      path: '/api/v1/users/me',
+      headers: { origin: APP },
+    });
 
     expect(reply.status).toBe(200);
     expect(reply.headers['access-control-allow-origin']).toBe(APP);
@@ -98,6 +105,7 @@ describe('CORS', () => {
 
   it('when another origin makes a request, then the answer carries no allow header', async () => {
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       path: '/api/v1/inventory/products',
       headers: { origin: 'https://evil.example' },
     });
@@ -107,13 +115,21 @@ describe('CORS', () => {
   });
 
   it('when the gateway answers a problem to an allowed origin, then the browser may read it', async () => {
-    const reply = await send(gateway.url, { path: '/api/v2/nope', headers: { origin: APP } });
+    const reply = await send(gateway.url, {
+      token: upstreams.token,
+      path: '/api/v2/nope',
+      headers: { origin: APP },
+    });
     expect(reply.status).toBe(404);
     expect(reply.headers['access-control-allow-origin']).toBe(APP);
   });
 
   it('when CORS_ORIGINS is unset, then no response carries an allow header', async () => {
-    const reply = await send(plain.url, { path: '/api/v1/users/me', headers: { origin: APP } });
+    const reply = await send(plain.url, {
+      token: upstreams.token,
+      path: '/api/v1/users/me',
+      headers: { origin: APP },
+    });
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import {
+  clearReceived,
   closeUpstreams,
   type RunningGateway,
   send,
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const upstream of Object.values(upstreams)) upstream.received.length = 0;
+  clearReceived(upstreams);
 });
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -30,6 +31,7 @@ const PARENT_ID = '00f067aa0ba902b7';
 describe('request headers', () => {
   it('when a client sends hop-by-hop headers, then none of them reaches the upstream', async () => {
     await send(gateway.url, {
+      token: upstreams.token,
       method: 'POST',
       path: '/api/v1/users/me',
       body: 'still framed',
@@ -43,7 +45,7 @@ describe('request headers', () => {
         te: 'trailers',
         trailer: 'x-checksum',
         upgrade: 'websocket',
-        authorization: 'Bearer end-to-end',
+        authorization: `Bearer ${upstreams.token}`,
         'x-custom': 'kept',
       },
     });
@@ -62,12 +64,13 @@ describe('request headers', () => {
     }
     expect(headers.connection).not.toMatch(/x-drop-me/i);
     expect(upstreams.user.received[0]!.body.toString()).toBe('still framed');
-    expect(headers.authorization).toBe('Bearer end-to-end');
+    expect(headers.authorization).toBe(`Bearer ${upstreams.token}`);
     expect(headers['x-custom']).toBe('kept');
   });
 
   it('when a client spoofs forwarding and identity headers, then the upstream sees only the trusted ones', async () => {
     await send(gateway.url, {
+      token: upstreams.token,
       path: '/api/v1/orders',
       headers: {
         host: 'api.portico.example',
@@ -107,6 +110,7 @@ describe('request headers', () => {
 
   it('when a client sends a request id and traceparent, then both travel upstream and come back', async () => {
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       path: '/api/v1/inventory/products',
       headers: { 'x-request-id': 'req-abc-123', traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` },
     });
@@ -122,8 +126,9 @@ describe('request headers', () => {
   });
 
   it('when a client sends no request id, or a malformed one, then the gateway makes one and returns it', async () => {
-    const plain = await send(gateway.url, { path: '/api/v1/users/me' });
+    const plain = await send(gateway.url, { token: upstreams.token, path: '/api/v1/users/me' });
     const bad = await send(gateway.url, {
+      token: upstreams.token,
       path: '/api/v1/users/me',
       headers: { 'x-request-id': 'has spaces and "quotes"', traceparent: 'garbage' },
     });
@@ -138,6 +143,7 @@ describe('request headers', () => {
 
   it('when the gateway answers itself, then the response still carries the request id', async () => {
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       path: '/internal/v1/users/1',
       headers: { 'x-request-id': 'req-404' },
     });
@@ -161,6 +167,7 @@ describe('response headers', () => {
     });
 
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       path: '/api/v1/users/me',
       headers: { 'x-request-id': 'req-from-client' },
     });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import {
+  clearReceived,
   closeUpstreams,
   type RunningGateway,
   send,
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const upstream of Object.values(upstreams)) upstream.received.length = 0;
+  clearReceived(upstreams);
 });
 
 describe('routing', () => {
@@ -42,13 +43,15 @@ describe('routing', () => {
   ] as const)(
     'when %s %s arrives, then %s-service gets it with the path unchanged',
     async (method, path, name) => {
-      const reply = await send(gateway.url, { method, path });
+      const reply = await send(gateway.url, { token: upstreams.token, method, path });
 
       expect(reply.status).toBe(200);
       expect(reply.json()).toEqual({ upstream: `${name}-service`, method, url: path });
-      const others = Object.entries(upstreams).filter(([key]) => key !== name);
+      const others = (['auth', 'user', 'order', 'inventory'] as const).filter(
+        (key) => key !== name,
+      );
       expect(upstreams[name].received).toHaveLength(1);
-      for (const [, other] of others) expect(other.received).toHaveLength(0);
+      for (const other of others) expect(upstreams[other].received).toHaveLength(0);
     },
   );
 
@@ -63,7 +66,11 @@ describe('routing', () => {
       res.end('{"sku":"SKU-9"}');
     });
 
-    const reply = await send(gateway.url, { method: 'POST', path: '/api/v1/inventory/products' });
+    const reply = await send(gateway.url, {
+      token: upstreams.token,
+      method: 'POST',
+      path: '/api/v1/inventory/products',
+    });
 
     expect(reply.status).toBe(201);
     expect(reply.text).toBe('{"sku":"SKU-9"}');
@@ -79,6 +86,7 @@ describe('routing', () => {
     });
 
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       method: 'POST',
       path: '/api/v1/orders',
       headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
@@ -98,7 +106,14 @@ describe('routing', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const { hostname, port } = new URL(gateway.url);
       const req = request(
-        { host: hostname, port, method: 'POST', path: '/api/v1/orders', agent: false },
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/api/v1/orders',
+          agent: false,
+          headers: { authorization: `Bearer ${upstreams.token}` },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -116,7 +131,9 @@ describe('routing', () => {
 
   it('when 50 requests arrive at once, then the upstream answers every one through the pooled sockets', async () => {
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => send(gateway.url, { path: `/api/v1/users/${i}` })),
+      Array.from({ length: 50 }, (_, i) =>
+        send(gateway.url, { token: upstreams.token, path: `/api/v1/users/${i}` }),
+      ),
     );
     expect(replies.every((reply) => reply.status === 200)).toBe(true);
     expect(upstreams.user.received).toHaveLength(50);

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { deadUrl } from './support/fake-upstream.js';
 import {
+  clearReceived,
   closeUpstreams,
   type Reply,
   type RunningGateway,
@@ -23,7 +24,6 @@ beforeAll(async () => {
   gateway = await startGateway(upstreams, {
     UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
     BODY_LIMIT_BYTES: String(BODY_LIMIT),
-    AUTH_SERVICE_URL: downUrl,
   });
 });
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const upstream of Object.values(upstreams)) upstream.received.length = 0;
+  clearReceived(upstreams);
 });
 
 function expectProblem(reply: Reply, status: number, code: string) {
@@ -44,8 +44,11 @@ function expectProblem(reply: Reply, status: number, code: string) {
 
 describe('upstream failures', () => {
   it('when the upstream is down, then the client gets a 502 problem at once, with Retry-After and no address', async () => {
+    // A gateway of its own: with auth-service down, no token could be verified either.
+    const authDown = await startGateway(upstreams, { AUTH_SERVICE_URL: downUrl });
     const started = Date.now();
-    const reply = await send(gateway.url, { method: 'POST', path: '/api/v1/auth/login' });
+    const reply = await send(authDown.url, { method: 'POST', path: '/api/v1/auth/login' });
+    await authDown.close();
 
     expectProblem(reply, 502, 'UPSTREAM_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
@@ -64,7 +67,10 @@ describe('upstream failures', () => {
     });
 
     const started = Date.now();
-    const reply = await send(gateway.url, { path: '/api/v1/inventory/products' });
+    const reply = await send(gateway.url, {
+      token: upstreams.token,
+      path: '/api/v1/inventory/products',
+    });
     const elapsed = Date.now() - started;
 
     expectProblem(reply, 504, 'UPSTREAM_TIMEOUT');
@@ -78,7 +84,7 @@ describe('upstream failures', () => {
       req.socket.destroy();
     });
 
-    const reply = await send(gateway.url, { path: '/api/v1/orders/1' });
+    const reply = await send(gateway.url, { token: upstreams.token, path: '/api/v1/orders/1' });
 
     expectProblem(reply, 502, 'UPSTREAM_CONNECTION_FAILED');
   });
@@ -89,7 +95,7 @@ describe('upstream failures', () => {
       res.end('{"status":503,"code":"USER_STORE_DOWN"}');
     });
 
-    const reply = await send(gateway.url, { path: '/api/v1/users/me' });
+    const reply = await send(gateway.url, { token: upstreams.token, path: '/api/v1/users/me' });
 
     expect(reply.status).toBe(503);
     expect(reply.headers['retry-after']).toBe('7');
@@ -101,6 +107,7 @@ describe('body limit', () => {
   it('when the declared Content-Length is over BODY_LIMIT_BYTES, then 413 and the upstream is never contacted', async () => {
     const body = Buffer.alloc(BODY_LIMIT + 1, 'a');
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       method: 'POST',
       path: '/api/v1/orders',
       headers: { 'content-type': 'application/json', 'content-length': body.length },
@@ -115,6 +122,7 @@ describe('body limit', () => {
     upstreams.order.handle((_req, res) => res.writeHead(202).end());
     const body = Buffer.alloc(BODY_LIMIT, 'a');
     const reply = await send(gateway.url, {
+      token: upstreams.token,
       method: 'POST',
       path: '/api/v1/orders',
       headers: { 'content-length': body.length },
@@ -131,7 +139,14 @@ describe('body limit', () => {
 
     const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: hostname, port, method: 'POST', path: '/api/v1/orders', agent: false },
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/api/v1/orders',
+          agent: false,
+          headers: { authorization: `Bearer ${upstreams.token}` },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));

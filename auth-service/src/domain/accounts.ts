@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@portico/errors';
 import { type AccountRepository, EmailTakenError } from '../data/account-repository.js';
-import { hashPassword } from './passwords.js';
+import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 
 export type PublicAccount = { id: string; email: string; name: string };
 
-export function createAccounts(repository: AccountRepository) {
+export function createAccounts(
+  repository: AccountRepository,
+  refreshTokens: RefreshTokenRepository,
+) {
   return {
     async register(input: {
       email: string;
@@ -34,15 +38,18 @@ export function createAccounts(repository: AccountRepository) {
     /** Creates the configured admin, or brings an existing account's password and roles up to date. */
     async ensureAdmin(email: string, password: string): Promise<void> {
       const existing = await repository.findByEmail(email);
-      const passwordHash = await hashPassword(password);
       if (existing) {
+        const unchanged = await verifyPassword(existing.passwordHash, password);
         await repository.update(existing.id, {
-          passwordHash,
+          ...(!unchanged && { passwordHash: await hashPassword(password) }),
           roles: ['user', 'admin'],
           status: 'active',
         });
+        // A changed password ends every session the old one opened (ASVS 5, V7.4.3).
+        if (!unchanged) await refreshTokens.revokeAllOf(existing.id);
         return;
       }
+      const passwordHash = await hashPassword(password);
       await repository.insert({
         id: randomUUID(),
         email: email.toLowerCase(),

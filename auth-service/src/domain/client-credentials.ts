@@ -21,10 +21,15 @@ export function clientFromRequest(
     const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 1) throw invalidClient();
-    return {
-      clientId: decodeURIComponent(decoded.slice(0, colon)),
-      clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
-    };
+    // Both parts are form-encoded (RFC 6749 §2.3.1); a broken escape is a bad client, not a 500.
+    try {
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, colon)),
+        clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+      };
+    } catch {
+      throw invalidClient();
+    }
   }
   if (!form.client_id || !form.client_secret) throw invalidClient();
   return { clientId: form.client_id, clientSecret: form.client_secret };

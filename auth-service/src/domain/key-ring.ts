@@ -90,10 +90,13 @@ export function createKeyRing(deps: {
 
     /** A jose key resolver over the published keys, for verifying tokens in this process. */
     getKey: (async (header) => {
-      const published = await fresh();
-      const row =
-        published.find((r) => r.kid === header.kid) ??
-        (await load(), rows.find((r) => r.kid === header.kid));
+      const find = (keys: SigningKeyRow[]) => keys.find((r) => r.kid === header.kid);
+      // A kid we do not hold may be another replica's fresh rotation: read the table once more.
+      let row = find(await fresh());
+      if (!row) {
+        await load();
+        row = find(rows);
+      }
       if (!row || header.alg !== SIGNING_ALG) throw new joseErrors.JWKSNoMatchingKey();
       return importJWK(JSON.parse(row.public_jwk), SIGNING_ALG);
     }) as JWTVerifyGetKey,

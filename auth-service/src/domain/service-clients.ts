@@ -12,7 +12,8 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
 
 /** The scopes granted: what was asked for (all allowed when nothing was), or null if any is not allowed. */
 export function grantScopes(clientId: string, requested: string | undefined): string[] | null {
-  const allowed = SERVICE_CLIENTS[clientId] ?? [];
+  // hasOwn: an id such as `constructor` must not reach Object.prototype.
+  const allowed = Object.hasOwn(SERVICE_CLIENTS, clientId) ? SERVICE_CLIENTS[clientId]! : [];
   if (!requested?.trim()) return [...allowed];
   const asked = requested.split(' ').filter(Boolean);
   return asked.every((scope) => allowed.includes(scope)) ? asked : null;

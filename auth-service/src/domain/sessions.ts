@@ -78,7 +78,7 @@ export function createSessions(deps: {
       }
       if (row.expires_at <= deps.now()) throw invalidRefresh();
       const account = await deps.accounts.findById(row.account_id);
-      if (!account || account.status !== 'active') {
+      if (account?.status !== 'active') {
         await deps.refreshTokens.revokeFamily(row.family_id);
         throw invalidRefresh();
       }

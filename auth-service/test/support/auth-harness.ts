@@ -15,9 +15,23 @@ export type AuthHarness = Served & {
   stop: () => Promise<void>;
 };
 
-/** A real auth service on a fresh SQLite file, listening on 127.0.0.1 port 0. */
-export async function startAuth(env: Record<string, string> = {}): Promise<AuthHarness> {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-auth-'));
+export type StartOptions = {
+  /** Keep the database in this directory, so a second start reuses it; the caller removes it. */
+  dir?: string;
+};
+
+/** A fresh directory for `startAuth({ ... }, { dir })`. */
+export const makeAuthDir = (): string => mkdtempSync(join(tmpdir(), 'portico-auth-'));
+
+/**
+ * A real auth service on a SQLite file (fresh unless `options.dir` is given),
+ * listening on 127.0.0.1 port 0. An empty string unsets a variable.
+ */
+export async function startAuth(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<AuthHarness> {
+  const dir = options.dir ?? makeAuthDir();
   const config = readConfig({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env });
   const database = createDatabase<AuthDatabase>({ url: join(dir, 'auth.db'), service: 'auth' });
   const logger = createLogger({ service: 'auth-service', level: 'silent' });
@@ -33,7 +47,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
     database,
     stop: async () => {
       await served.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -58,4 +72,55 @@ let counter = 0;
 export function uniqueEmail(): string {
   counter += 1;
   return `user${Date.now()}-${counter}@example.com`;
+}
+
+/** POST an application/x-www-form-urlencoded body (the token endpoint's media type). */
+export async function postForm(
+  base: string,
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The development secret config gives each known service client. */
+export const devSecret = (clientId: string): string => `dev-secret-${clientId}-change-me`;
+
+/** A service token for `clientId` by client_secret_post; fails the test unless it is issued. */
+export async function serviceToken(base: string, clientId: string, scope?: string) {
+  const res = await postForm(base, '/api/v1/auth/token', {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: devSecret(clientId),
+    ...(scope !== undefined && { scope }),
+  });
+  if (res.status !== 200) throw new Error(`token for ${clientId}: ${res.status}`);
+  return res.body.access_token as string;
+}
+
+/** Logs in and returns the token pair; fails the test unless it succeeds. */
+export async function login(base: string, credentials: { email: string; password: string }) {
+  const res = await postJson(base, '/api/v1/auth/login', credentials);
+  if (res.status !== 200) throw new Error(`login of ${credentials.email}: ${res.status}`);
+  return res.body as { access_token: string; refresh_token: string; expires_in: number };
+}
+
+/** Registers a fresh user and logs them in. */
+export async function registerAndLogin(base: string, password = 'correct horse battery') {
+  const email = uniqueEmail();
+  const reg = await postJson(base, '/api/v1/auth/register', { email, password, name: 'Ada' });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status}`);
+  return {
+    id: reg.body.id as string,
+    email,
+    password,
+    tokens: await login(base, { email, password }),
+  };
 }

@@ -20,8 +20,15 @@ export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: 
 export type FakeUpstream = {
   name: string;
   url: string;
-  /** Every request except health checks, in arrival order. */
+  /** Every request the gateway proxied for a client (health checks aside), in arrival order. */
   received: Received[];
+  /**
+   * The gateway's own calls (JWKS fetch, service token, user look-up): they
+   * carry no X-Forwarded-For, which the gateway sets on everything it proxies.
+   */
+  sideCalls: Received[];
+  /** Answers the gateway's own calls; unset, they get the client handler. */
+  handleSide: (handler: UpstreamHandler) => void;
   /** Replaces how the upstream answers; the default echoes what it saw as JSON. */
   handle: (handler: UpstreamHandler) => void;
   close: () => Promise<void>;
@@ -37,7 +44,9 @@ const echo =
 /** A real upstream on port 0 that records what reaches it. */
 export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
   const received: Received[] = [];
+  const sideCalls: Received[] = [];
   let handler = echo(name);
+  let sideHandler: UpstreamHandler | undefined;
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -50,14 +59,15 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
       body: Buffer.alloc(0),
       complete: false,
     };
-    received.push(record);
+    const side = req.headers['x-forwarded-for'] === undefined;
+    (side ? sideCalls : received).push(record);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => {});
     req.on('end', () => {
       record.body = Buffer.concat(chunks);
       record.complete = true;
-      void handler(req, res, record.body);
+      void (side && sideHandler ? sideHandler : handler)(req, res, record.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -66,8 +76,12 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     name,
     url: `http://127.0.0.1:${port}`,
     received,
+    sideCalls,
     handle: (next) => {
       handler = next;
+    },
+    handleSide: (next) => {
+      sideHandler = next;
     },
     close: async () => {
       server.closeAllConnections();

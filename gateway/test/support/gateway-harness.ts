@@ -3,6 +3,7 @@ import { serve } from '@portico/lifecycle';
 import { createLogger, type Logger } from '@portico/logging';
 import { createGateway, type Gateway } from '../../src/app.js';
 import { loadGatewayConfig } from '../../src/config.js';
+import { type AuthKit, createAuthKit } from './auth-kit.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 
 export type Upstreams = {
@@ -10,7 +11,17 @@ export type Upstreams = {
   user: FakeUpstream;
   order: FakeUpstream;
   inventory: FakeUpstream;
+  /** Signs the tokens the gateway accepts; the fake auth service serves its JWKS. */
+  kit: AuthKit;
+  /** What the fake user-service says of each user id; anyone not named is active. */
+  userStatuses: Map<string, 'active' | 'disabled' | 'unknown'>;
+  /** A valid user token and the Authorization header carrying it. */
+  bearer: (sub?: string) => Promise<{ authorization: string }>;
+  /** One ready user token (an active user), for tests about something else. */
+  token: string;
 };
+
+const USER_PATH = /^\/internal\/v1\/users\/([^/?]+)$/;
 
 export async function startUpstreams(): Promise<Upstreams> {
   const [auth, user, order, inventory] = await Promise.all([
@@ -19,16 +30,54 @@ export async function startUpstreams(): Promise<Upstreams> {
     startFakeUpstream('order-service'),
     startFakeUpstream('inventory-service'),
   ]);
-  return { auth: auth!, user: user!, order: order!, inventory: inventory! };
+  const kit = await createAuthKit();
+  const userStatuses = new Map<string, 'active' | 'disabled' | 'unknown'>();
+  auth!.handleSide(kit.handler);
+  user!.handleSide((req, res) => {
+    const id = USER_PATH.exec(req.url ?? '')?.[1];
+    const status = id ? (userStatuses.get(id) ?? 'active') : 'unknown';
+    if (status === 'unknown') {
+      res.writeHead(404, { 'content-type': 'application/problem+json' }).end('{"status":404}');
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id, email: `${id}@example.com`, name: 'Test', status }));
+  });
+  return {
+    auth: auth!,
+    user: user!,
+    order: order!,
+    inventory: inventory!,
+    kit,
+    userStatuses,
+    bearer: async (sub) => ({ authorization: `Bearer ${await kit.userToken(sub)}` }),
+    token: await kit.userToken(),
+  };
 }
 
+const fakes = (upstreams: Upstreams) => [
+  upstreams.auth,
+  upstreams.user,
+  upstreams.order,
+  upstreams.inventory,
+];
+
 export async function closeUpstreams(upstreams: Upstreams): Promise<void> {
-  await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
+  await Promise.all(fakes(upstreams).map((upstream) => upstream.close()));
+}
+
+/** Forgets what the upstreams saw, between tests. */
+export function clearReceived(upstreams: Upstreams): void {
+  for (const upstream of fakes(upstreams)) {
+    upstream.received.length = 0;
+    upstream.sideCalls.length = 0;
+  }
 }
 
 /** Every request the upstreams saw, for "nothing reached an upstream" checks. */
 export function allReceived(upstreams: Upstreams) {
-  return Object.values(upstreams).flatMap((upstream) => upstream.received);
+  return fakes(upstreams).flatMap((upstream) => upstream.received);
 }
 
 export type RunningGateway = { url: string; gateway: Gateway; close: () => Promise<void> };
@@ -74,6 +123,8 @@ export function send(
   options: {
     method?: string;
     path: string;
+    /** Sent as `Authorization: Bearer <token>` unless the headers name their own. */
+    token?: string;
     headers?: OutgoingHttpHeaders;
     body?: string | Buffer;
   },
@@ -86,7 +137,9 @@ export function send(
         port,
         method: options.method ?? 'GET',
         path: options.path,
-        headers: options.headers,
+        headers: options.token
+          ? { authorization: `Bearer ${options.token}`, ...options.headers }
+          : options.headers,
         agent: false,
       },
       (res) => {

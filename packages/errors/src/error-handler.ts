@@ -102,6 +102,21 @@ export function toClientProblem(
     const { status, code, detail } = BODY_PARSER_ERRORS[type]!;
     return { problem: clientProblem(status, code, detail), headers: {} };
   }
+  // Any other client error raised by body-parser or http-errors (a body that
+  // fails to inflate, say) says so with `expose`; its status is the client's fault.
+  const exposed = err as { expose?: unknown; status?: unknown } | null;
+  if (
+    exposed?.expose === true &&
+    typeof exposed.status === 'number' &&
+    exposed.status >= 400 &&
+    exposed.status < 500 &&
+    !isValidatorError(err)
+  ) {
+    return {
+      problem: clientProblem(exposed.status, 'BAD_REQUEST', 'The request could not be read.'),
+      headers: {},
+    };
+  }
   if (isValidatorError(err) && err.status < 500) {
     const code = VALIDATOR_CODES[err.status] ?? 'BAD_REQUEST';
     const errors = err.errors.map((e) => ({ path: e.path, message: e.message }));

@@ -13,7 +13,9 @@ export function validateAgainstSpec(
 ): RequestHandler[] {
   return OpenApiValidator.middleware({
     apiSpec: specPath,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    // No coercion: a number where the spec says string is refused, not turned into text
+    // (path and query parameters are still converted from strings, as they must be).
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
     validateResponses: options.validateResponses ?? false,
     validateSecurity: false,
     validateFormats: true,

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { ForbiddenError, HttpError, UnauthorizedError } from '@portico/errors';
+import {
+  bearerToken,
+  type Caller,
+  InvalidTokenError,
+  type TokenVerifier,
+} from '@portico/token-auth';
+import { LRUCache } from 'lru-cache';
+import type { Exchange } from './exchange.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { Stage } from './pipeline.js';
+import { sendProblem } from './problems.js';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** RFC 6750 §3 challenge; `error` only when a token was presented. */
+function challenge(error?: string): Record<string, string> {
+  return {
+    'www-authenticate': error
+      ? `Bearer realm="portico", error="${error}"`
+      : 'Bearer realm="portico"',
+  };
+}
+
+function refuse(exchange: Exchange, error: HttpError): false {
+  sendProblem(exchange.res, error, exchange.path);
+  return false;
+}
+
+/**
+ * Verifies the caller's access token at the edge. A verified token is cached
+ * by its SHA-256 (never the token itself) until it expires, so each token's
+ * signature is checked once, not on every request. Services verify again: the
+ * gateway's word is never their proof of identity.
+ */
+export function edgeAuth(deps: {
+  verifier: TokenVerifier;
+  metrics: GatewayMetrics;
+  maxEntries: number;
+}): Stage {
+  const verified = new LRUCache<string, Caller>({ max: deps.maxEntries });
+
+  const admit = (exchange: Exchange, caller: Caller): boolean => {
+    if (caller.kind !== 'user') {
+      return refuse(
+        exchange,
+        new ForbiddenError('Service tokens are not accepted here.', 'USER_TOKEN_REQUIRED'),
+      );
+    }
+    exchange.caller = caller;
+    return true;
+  };
+
+  return (exchange) => {
+    const { access } = exchange.route;
+    const header = exchange.req.headers.authorization;
+    if (access === 'public') return true;
+    if (access === 'public-read' && header === undefined && READS.has(exchange.req.method ?? ''))
+      return true;
+    const token = bearerToken(header);
+    if (!token) {
+      return refuse(
+        exchange,
+        new UnauthorizedError(
+          'A bearer token is required.',
+          header ? 'INVALID_TOKEN' : 'TOKEN_REQUIRED',
+          {
+            headers: challenge(header ? 'invalid_token' : undefined),
+          },
+        ),
+      );
+    }
+    const key = createHash('sha256').update(token).digest('base64url');
+    const cached = verified.get(key);
+    if (cached && cached.exp * 1000 > Date.now()) {
+      deps.metrics.cache('token', 'hit');
+      return admit(exchange, cached);
+    }
+    deps.metrics.cache('token', 'miss');
+    return deps.verifier.verify(token).then(
+      (caller) => {
+        verified.set(key, caller, { ttl: Math.max(1, caller.exp * 1000 - Date.now()) });
+        return admit(exchange, caller);
+      },
+      (error: unknown) => {
+        if (error instanceof InvalidTokenError) {
+          return refuse(
+            exchange,
+            new UnauthorizedError(error.message, 'INVALID_TOKEN', {
+              headers: challenge('invalid_token'),
+            }),
+          );
+        }
+        if (error instanceof HttpError) return refuse(exchange, error);
+        throw error;
+      },
+    );
+  };
+}
