@@ -1,4 +1,12 @@
 import { type Database, migrateToLatest } from '@portico/db';
+import {
+  createOutbox,
+  type EventBus,
+  eventFeedRoutes,
+  type Outbox,
+  startEventBus,
+} from '@portico/events';
+import { createServiceClient } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
@@ -18,6 +26,7 @@ import { createKeyRing, type KeyRing } from './domain/key-ring.js';
 import { createLoginThrottle } from './domain/login-throttle.js';
 import { createSessions } from './domain/sessions.js';
 import { createTokenIssuer } from './domain/token-issuer.js';
+import { userEventHandlers } from './domain/user-events.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
@@ -35,7 +44,12 @@ export type AuthDeps = {
   validateResponses?: boolean;
 };
 
-export type AuthService = { app: Express; keyRing: KeyRing };
+export type AuthService = {
+  app: Express;
+  keyRing: KeyRing;
+  /** Stops consuming events; call before closing the database. */
+  stop: () => Promise<void>;
+};
 
 /**
  * Builds the auth service on a database: applies migrations, makes sure signing
@@ -65,7 +79,8 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
   }
 
   const refreshTokens = createRefreshTokenRepository(db);
-  const accounts = createAccounts(accountRepository, refreshTokens);
+  const outbox = createOutbox(db, 'auth');
+  const accounts = createAccounts({ repository: accountRepository, refreshTokens, outbox, now });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
@@ -102,6 +117,7 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     now,
   });
   const redis = deps.redis;
+  const events = startAuthEvents({ deps, db, outbox, issuer, now });
 
   const app = createServiceApp({
     service: 'auth-service',
@@ -134,7 +150,46 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
         }),
       );
       app.use('/internal/v1', internalRoutes({ accounts: accountRepository, verifier }));
+      app.use('/internal/v1', eventFeedRoutes(outbox));
     },
   });
-  return { app, keyRing };
+  return { app, keyRing, stop: events.stop };
+}
+
+/**
+ * Publishes `user.registered` and follows the user service's `user.*` events.
+ * The auth service signs its own service token for the feed: it is the issuer.
+ */
+function startAuthEvents(args: {
+  deps: AuthDeps;
+  db: Database<AuthDatabase>['db'];
+  outbox: Outbox<AuthDatabase>;
+  issuer: ReturnType<typeof createTokenIssuer>;
+  now: () => number;
+}): EventBus {
+  const { deps, db, outbox, issuer, now } = args;
+  const userFeed = createServiceClient({
+    name: 'user-service',
+    baseUrl: deps.config.USER_SERVICE_URL,
+    timeoutMs: 30_000,
+    retries: 0,
+    tokenProvider: {
+      getToken: () => issuer.forService('auth-service', ['events:read']),
+      invalidate: () => {},
+    },
+  });
+  const bus = startEventBus({
+    service: 'auth-service',
+    db,
+    logger: deps.logger,
+    redis: deps.redis,
+    outbox,
+    consume: { handlers: userEventHandlers(now), feeds: { user: userFeed } },
+  });
+  return {
+    stop: async () => {
+      await bus.stop();
+      await userFeed.close();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_URLS,
   httpUrl,
   loadConfig,
   logLevel,
@@ -48,6 +49,8 @@ export function readConfig(env: Env = process.env) {
     TOKEN_ISSUER: tokenIssuer(),
     TOKEN_AUDIENCE: tokenAudience(),
     PUBLIC_BASE_URL: httpUrl('http://127.0.0.1:8080'),
+    /** Where the user service's event feed is (embedded mode): `user.disabled` revokes sessions. */
+    USER_SERVICE_URL: httpUrl(DEFAULT_URLS.user),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt(1_209_600),
     SERVICE_TOKEN_TTL_SECONDS: positiveInt(600),

@@ -20,7 +20,7 @@ const redis = config.REDIS_URL
   : undefined;
 redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable'));
 
-const { app, keyRing } = await createAuthService({
+const { app, keyRing, stop } = await createAuthService({
   config,
   database,
   logger,
@@ -39,6 +39,7 @@ await serve(app, {
   handleSignals: true,
   onClose: async () => {
     rotation.stop();
+    await stop();
     redis?.disconnect();
     await database.close();
   },

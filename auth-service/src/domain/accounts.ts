@@ -1,31 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@portico/errors';
-import { type AccountRepository, EmailTakenError } from '../data/account-repository.js';
+import type { Outbox } from '@portico/events';
+import type { Kysely } from 'kysely';
+import {
+  type Account,
+  type AccountRepository,
+  createAccountRepository,
+  EmailTakenError,
+} from '../data/account-repository.js';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
+import type { AuthDatabase } from '../data/schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export type PublicAccount = { id: string; email: string; name: string };
 
-export function createAccounts(
-  repository: AccountRepository,
-  refreshTokens: RefreshTokenRepository,
-) {
+export function createAccounts(deps: {
+  repository: AccountRepository;
+  refreshTokens: RefreshTokenRepository;
+  outbox: Outbox<AuthDatabase>;
+  now: () => number;
+}) {
+  const { repository, refreshTokens, outbox } = deps;
+
+  /** The account and its `user.registered` event commit together (the outbox). */
+  async function insertAnnounced(account: Account): Promise<void> {
+    await outbox.transaction(async (trx, emit) => {
+      await createAccountRepository(trx, deps.now).insert(account);
+      await emit('user.registered', { id: account.id, email: account.email, name: account.name });
+    });
+  }
+
   return {
     async register(input: {
       email: string;
       password: string;
       name: string;
     }): Promise<PublicAccount> {
-      const account = {
+      const account: Account = {
         id: randomUUID(),
         email: input.email.toLowerCase(),
         name: input.name,
         passwordHash: await hashPassword(input.password),
         roles: ['user'],
-        status: 'active' as const,
+        status: 'active',
       };
       try {
-        await repository.insert(account);
+        await insertAnnounced(account);
       } catch (error) {
         if (error instanceof EmailTakenError) {
           throw new ConflictError('An account with this email already exists.', 'EMAIL_TAKEN');
@@ -49,12 +69,11 @@ export function createAccounts(
         if (!unchanged) await refreshTokens.revokeAllOf(existing.id);
         return;
       }
-      const passwordHash = await hashPassword(password);
-      await repository.insert({
+      await insertAnnounced({
         id: randomUUID(),
         email: email.toLowerCase(),
         name: 'Administrator',
-        passwordHash,
+        passwordHash: await hashPassword(password),
         roles: ['user', 'admin'],
         status: 'active',
       });

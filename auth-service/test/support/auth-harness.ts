@@ -35,12 +35,15 @@ export async function startAuth(
   const config = readConfig({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env });
   const database = createDatabase<AuthDatabase>({ url: join(dir, 'auth.db'), service: 'auth' });
   const logger = createLogger({ service: 'auth-service', level: 'silent' });
-  const { app } = await createAuthService({ config, database, logger, validateResponses: true });
-  const served = await serve(app, {
+  const service = await createAuthService({ config, database, logger, validateResponses: true });
+  const served = await serve(service.app, {
     port: 0,
     host: '127.0.0.1',
     logger,
-    onClose: () => database.close(),
+    onClose: async () => {
+      await service.stop();
+      await database.close();
+    },
   });
   return {
     ...served,

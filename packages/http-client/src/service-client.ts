@@ -68,7 +68,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         path: basePath + req.path,
         headers,
         body,
-        signal,
+        signal: req.signal ? AbortSignal.any([signal, req.signal]) : signal,
       });
       const parsed = (await readJsonBody(res, name)) as T | undefined;
       return { status: res.statusCode, headers: res.headers, body: parsed };
@@ -76,6 +76,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     try {
       return await (idempotent ? policy.retrying : policy.once).execute(tryOnce);
     } catch (err) {
+      if (req.signal?.aborted) throw req.signal.reason;
       throw toUpstreamError(err, errorContext);
     }
   }

@@ -36,6 +36,8 @@ export type ServiceRequest = {
   headers?: Record<string, string>;
   /** Marks a non-idempotent method as safe to retry (e.g. a POST with an idempotency key). */
   idempotent?: boolean;
+  /** Abandons the call (a long poll, when its consumer stops). */
+  signal?: AbortSignal;
 };
 
 export type ServiceResponse<T> = {

@@ -1,0 +1,58 @@
+import type { EventTables } from '@portico/events';
+
+/** The auth service's tables, as Kysely sees them. Times are epoch milliseconds. */
+export type AuthDatabase = EventTables & {
+  accounts: AccountRow;
+  refresh_tokens: RefreshTokenRow;
+  signing_keys: SigningKeyRow;
+  service_clients: ServiceClientRow;
+};
+
+export type AccountStatus = 'active' | 'disabled';
+
+export type AccountRow = {
+  id: string;
+  /** Lower-cased, so uniqueness is case-insensitive. */
+  email: string;
+  name: string;
+  password_hash: string;
+  /** Space-separated role names. */
+  roles: string;
+  status: AccountStatus;
+  created_at: number;
+  updated_at: number;
+};
+
+export type RefreshTokenState = 'active' | 'rotated' | 'revoked';
+
+export type RefreshTokenRow = {
+  id: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  family_id: string;
+  account_id: string;
+  state: RefreshTokenState;
+  expires_at: number;
+  created_at: number;
+};
+
+/** `next`: published, not signing yet; `active`: signing; `retired`: published until `publish_until`. */
+export type SigningKeyState = 'next' | 'active' | 'retired';
+
+export type SigningKeyRow = {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk: string;
+  state: SigningKeyState;
+  created_at: number;
+  activated_at: number | null;
+  publish_until: number | null;
+};
+
+export type ServiceClientRow = {
+  client_id: string;
+  /** SHA-256 of the secret: client secrets are long random strings, not passwords. */
+  secret_hash: string;
+  updated_at: number;
+};

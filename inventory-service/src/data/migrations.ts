@@ -1,0 +1,24 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+
+/** Forward-only; the same schema on SQLite and PostgreSQL. */
+export const migrations: Record<string, Migration> = {
+  '001_products': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('products')
+        .addColumn('sku', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('price_cents', 'bigint', (c) => c.notNull())
+        .addColumn('available', 'bigint', (c) => c.notNull().check(sqlNonNegative('available')))
+        .addColumn('reserved', 'bigint', (c) => c.notNull().check(sqlNonNegative('reserved')))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+/** Stock can never go below zero, whatever a bug upstream asks for. */
+function sqlNonNegative(column: string) {
+  return sql`${sql.ref(column)} >= 0`;
+}

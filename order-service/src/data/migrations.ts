@@ -1,0 +1,26 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** Forward-only; the same schema on SQLite and PostgreSQL. */
+export const migrations: Record<string, Migration> = {
+  '001_orders': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('items', 'text', (c) => c.notNull())
+        .addColumn('total_cents', 'bigint')
+        .addColumn('reason', 'text')
+        .addColumn('history', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('orders_user_created')
+        .on('orders')
+        .columns(['user_id', 'created_at', 'id'])
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,95 @@
+import type { ServiceClient } from '@portico/http-client';
+import type { Logger } from '@portico/logging';
+import type { Redis } from 'ioredis';
+import type { EventEnvelope } from './envelope.js';
+import { envelopeField, type StreamReply, streamOf } from './streams.js';
+
+type FeedPage = { events: EventEnvelope[]; next: number };
+
+/**
+ * Follows one producer's events from now on, without persistence or a group:
+ * for caches every replica must invalidate (the gateway's user statuses).
+ * Redis: XREAD on a dedicated connection; embedded: the producer's feed.
+ */
+export function subscribe(options: {
+  source: string;
+  onEvent: (event: EventEnvelope) => void;
+  logger: Logger;
+  redis?: Redis | undefined;
+  /** The producer's feed (embedded mode), with an `events:read` service token. */
+  feed?: ServiceClient | undefined;
+  waitMs?: number;
+}) {
+  const stop = new AbortController();
+  const { logger, onEvent } = options;
+  const blocking = options.redis?.duplicate();
+  blocking?.on('error', () => {});
+  let failures = 0;
+
+  async function followRedis(redis: Redis): Promise<void> {
+    let last = '$';
+    while (!stop.signal.aborted) {
+      const reply = (await redis.xread(
+        'BLOCK',
+        5000,
+        'STREAMS',
+        streamOf(options.source),
+        last,
+      )) as StreamReply;
+      for (const [, entries] of reply ?? []) {
+        for (const [id, fields] of entries) {
+          last = id;
+          const raw = envelopeField(fields);
+          if (raw) onEvent(JSON.parse(raw) as EventEnvelope);
+        }
+      }
+      failures = 0;
+    }
+  }
+
+  async function followFeed(feed: ServiceClient): Promise<void> {
+    let after: number | 'latest' = 'latest';
+    while (!stop.signal.aborted) {
+      const res: { status: number; body: FeedPage | undefined } = await feed.request<FeedPage>({
+        method: 'GET',
+        path: `/internal/v1/events?after=${after}&waitMs=${after === 'latest' ? 0 : (options.waitMs ?? 20_000)}`,
+        signal: stop.signal,
+      });
+      if (res.status !== 200 || !res.body)
+        throw new Error(`${options.source} feed answered ${res.status}`);
+      for (const event of res.body.events) onEvent(event);
+      after = res.body.next;
+      failures = 0;
+    }
+  }
+
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        if (blocking) await followRedis(blocking);
+        else if (options.feed) await followFeed(options.feed);
+        else return;
+      } catch (error) {
+        if (stop.signal.aborted) return;
+        failures += 1;
+        if (failures === 1 || failures % 30 === 0) {
+          logger.warn(
+            { err: (error as Error).message, source: options.source },
+            'event subscription interrupted',
+          );
+        }
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(failures, 6))),
+        );
+      }
+    }
+  })();
+
+  return {
+    async stop(): Promise<void> {
+      stop.abort();
+      blocking?.disconnect();
+      await loop;
+    },
+  };
+}
