@@ -3,8 +3,10 @@ import { type ReadinessChecks, runChecks } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
+import { docsRouter } from './docs.js';
+import { type JsonObject, loadPublicSpec } from './public-spec.js';
 
-/** The paths the admin app serves, as logs and metrics label them. */
+/** The probes the admin app serves: labelled as themselves, logged at debug. */
 export const ADMIN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 export type AdminAppOptions = {
@@ -12,10 +14,13 @@ export type AdminAppOptions = {
   registry: Registry;
   /** Each upstream's health check; `/readyz` is 503 naming the ones that fail. */
   readiness: ReadinessChecks;
+  /** The merged public spec; by default read from the services' specs, once, at start. */
+  publicSpec?: JsonObject;
 };
 
 /**
- * Everything off the proxied path: health, readiness, metrics, and the 404
+ * Everything off the proxied path: health, readiness, metrics, the merged
+ * OpenAPI document and its reference page (`docs.ts`), and the 404
  * problem for any path the route table does not name (including every refused
  * spelling of `/internal/`). Express is fine here; it is not on the hot path.
  * Routing is case-sensitive and strict, as the route table is.
@@ -45,6 +50,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
   });
 
   app.use(routes);
+  app.use(docsRouter(options.publicSpec ?? loadPublicSpec()));
   app.use(notFoundHandler);
   app.use(problemErrorHandler(options.logger));
   return app;

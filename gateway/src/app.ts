@@ -1,5 +1,4 @@
 import type { RequestListener } from 'node:http';
-import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { type Logger, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createTokenVerifier } from '@portico/token-auth';
 import type { Redis } from 'ioredis';
@@ -8,17 +7,20 @@ import { ADMIN_PATHS, createAdminApp } from './admin-app.js';
 import { bodyLimit } from './body-limit.js';
 import type { GatewayConfig } from './config.js';
 import { type Cors, createCors } from './cors.js';
+import { docsRoute } from './docs.js';
 import { edgeAuth } from './edge-auth.js';
 import { type Exchange, startExchange } from './exchange.js';
 import { prepareUpstreamHeaders } from './headers.js';
 import { createGatewayMetrics } from './metrics.js';
 import { runPipeline, type Stage } from './pipeline.js';
 import { internalError, sendProblem } from './problems.js';
+import { createRateLimits } from './rate-limit.js';
 import { upstreamChecks } from './readiness.js';
 import { recordRequest } from './request-log.js';
 import { matchRoute, type UpstreamName } from './route-table.js';
 import { createUpstream, type Upstream } from './upstream.js';
-import { createUserStatusCache, type UserStatusCache, userStatusStage } from './user-status.js';
+import { createUserDirectory } from './user-directory.js';
+import { type UserStatusCache, userStatusStage } from './user-status.js';
 
 export type GatewayDeps = {
   config: GatewayConfig;
@@ -56,8 +58,8 @@ const upstreamHeaders: Stage = ({ req, trace }) => {
  * Builds the gateway without listening. Routed requests take the lean node:http
  * path (route match → stages → http-proxy-middleware); everything else goes to
  * the express admin app. Edge token verification, user status and rate limits
- * are stages that slot in before `upstreamHeaders`; retries and breakers wrap
- * `Upstream.forward`.
+ * are stages that slot in before `upstreamHeaders`; retries and the circuit
+ * breaker live inside `Upstream.forward` (resilience.ts).
  */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
@@ -76,6 +78,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
         name,
         url: targets[name],
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        retries: config.UPSTREAM_RETRIES,
+        breaker: {
+          failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+          halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
+        },
         bodyLimitBytes: config.BODY_LIMIT_BYTES,
         cors,
         metrics,
@@ -94,27 +101,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
   });
-  const userDirectory = createServiceClient({
-    name: 'user-service',
-    baseUrl: config.USER_SERVICE_URL,
-    timeoutMs: Math.min(config.UPSTREAM_TIMEOUT_MS, 2000),
-    retries: 1,
-    logger,
-    tokenProvider: createServiceTokenProvider({
-      authUrl: config.AUTH_SERVICE_URL,
-      clientId: config.SERVICE_CLIENT_ID,
-      clientSecret: config.SERVICE_CLIENT_SECRET,
-      scope: 'users:read',
-    }),
-  });
-  const userStatuses = createUserStatusCache({
-    users: userDirectory,
+  const userDirectory = createUserDirectory({ config, redis: deps.redis, metrics, logger });
+  const userStatuses = userDirectory.statuses;
+
+  const rateLimits = createRateLimits({
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     redis: deps.redis,
-    metrics,
+    registry: metrics.registry,
     logger,
-    ttlSeconds: config.USER_CACHE_TTL_SECONDS,
-    negativeTtlSeconds: config.USER_CACHE_NEGATIVE_TTL_SECONDS,
-    maxEntries: 100_000,
   });
 
   const stages: Stage[] = [
@@ -122,6 +117,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     bodyLimit(config.BODY_LIMIT_BYTES),
     edgeAuth({ verifier, metrics, maxEntries: config.TOKEN_CACHE_MAX }),
     userStatusStage(userStatuses),
+    // Login after the per-caller limit: a client over that one is refused before
+    // its body is read, and the stricter login policy is the one its headers show.
+    rateLimits.perCaller,
+    rateLimits.login,
     upstreamHeaders,
   ];
   const forward = (exchange: Exchange) => upstreams.get(exchange.route.upstream)!.forward(exchange);
@@ -147,7 +146,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         res,
         startedAt,
         {
-          route: known ? path : 'unmatched',
+          route: known ? path : (docsRoute(path) ?? 'unmatched'),
           upstream: 'gateway',
           requestId: trace.requestId,
           quiet: known,
@@ -185,6 +184,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     close: async () => {
       for (const upstream of upstreams.values()) upstream.close();
       await userDirectory.close();
+      rateLimits.close();
     },
   };
 }

@@ -50,10 +50,18 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     INVENTORY_SERVICE_URL: httpUrl('http://127.0.0.1:8003'),
     /** Per try; a slower upstream answer is a 504. */
     UPSTREAM_TIMEOUT_MS: positiveInt(5000),
-    /** Read now so a bad value fails at start; the retry stage that uses it comes later. */
+    /** Tries after the first, for repeatable requests on connection errors, 502 and 503. */
     UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** Consecutive failed calls (no answer, timeout, 5xx) that open an upstream's circuit. */
+    BREAKER_FAILURE_THRESHOLD: positiveInt(5),
+    /** How long an open circuit answers 503 before one trial call may go through. */
+    BREAKER_HALF_OPEN_AFTER_MS: positiveInt(10_000),
     BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
     CORS_ORIGINS: corsOrigins(),
+    /** Requests a minute per verified user, or per client address when anonymous. */
+    RATE_LIMIT_PER_MINUTE: positiveInt(600),
+    /** `POST /api/v1/auth/login` attempts a minute per client address and email. */
+    LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt(10),
     REDIS_URL: redisUrl(),
     LOG_LEVEL: logLevel(),
     TOKEN_ISSUER: tokenIssuer(),

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState } from './circuit-breaker.js';
 
 export type GatewayMetrics = {
   readonly registry: Registry;
@@ -14,6 +15,19 @@ export type GatewayMetrics = {
   upstreamError: (upstream: string, code: string) => void;
   /** One cache look-up (`token`, `user-status`, `user-status-redis`): hit or miss. */
   cache: (cache: string, outcome: 'hit' | 'miss') => void;
+  /** One more try of an upstream call after a connection error, 502 or 503. */
+  retry: (upstream: string) => void;
+  /** An upstream's circuit breaker entered `state`. */
+  breakerState: (upstream: string, state: BreakerState) => void;
+  /** One request refused because its upstream's circuit was open. */
+  breakerRejection: (upstream: string) => void;
+};
+
+/** The gauge's encoding: higher is worse. */
+const BREAKER_STATE_VALUES: Readonly<Record<BreakerState, number>> = {
+  closed: 0,
+  'half-open': 1,
+  open: 2,
 };
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -55,6 +69,25 @@ export function createGatewayMetrics(): GatewayMetrics {
     registers: [registry],
   });
 
+  const retries = new Counter({
+    name: 'gateway_upstream_retries_total',
+    help: 'Upstream calls tried again after a connection error, 502 or 503, by upstream.',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  const breakerStates = new Gauge({
+    name: 'gateway_breaker_state',
+    help: "Each upstream's circuit breaker: 0 closed, 1 half-open, 2 open.",
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  const breakerRejections = new Counter({
+    name: 'gateway_breaker_rejections_total',
+    help: 'Requests answered 503 without calling the upstream, its circuit being open.',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+
   const counters = new Map<string, Counter.Internal>();
   const cacheCounters = new Map<string, Counter.Internal>();
   const histograms = new Map<string, Histogram.Internal<'route' | 'upstream'>>();
@@ -86,5 +119,9 @@ export function createGatewayMetrics(): GatewayMetrics {
       }
       counter.inc();
     },
+    retry: (upstream) => retries.labels(upstream).inc(),
+    breakerState: (upstream, state) =>
+      breakerStates.labels(upstream).set(BREAKER_STATE_VALUES[state]),
+    breakerRejection: (upstream) => breakerRejections.labels(upstream).inc(),
   };
 }

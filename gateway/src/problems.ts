@@ -5,6 +5,7 @@ import {
   HttpError,
   PayloadTooLargeError,
   problemFrom,
+  ServiceUnavailableError,
   writeProblem,
 } from '@portico/errors';
 
@@ -62,6 +63,18 @@ export function upstreamFailure(
   return new BadGatewayError(
     `${upstream} closed the connection before answering.`,
     'UPSTREAM_CONNECTION_FAILED',
+  );
+}
+
+/**
+ * The upstream's circuit is open: it failed too often, so the gateway answers
+ * for it until a trial call may go through, `retryAfterSeconds` from now.
+ */
+export function circuitOpen(upstream: string, retryAfterSeconds: number): HttpError {
+  return new ServiceUnavailableError(
+    `${upstream} is failing; the gateway is not sending it requests for now.`,
+    'UPSTREAM_CIRCUIT_OPEN',
+    retryAfterSeconds,
   );
 }
 

@@ -20,6 +20,24 @@ export type RequestLabels = {
 };
 
 /**
+ * The request line holds only the fields below (never a header, query string or
+ * body), so nothing in it is for the logger's redaction to find; redacting it
+ * anyway cost ~10 of its ~13 µs (pino 10, measured), the largest single cost of
+ * logging on the hot path. A child without redaction writes it; the parent
+ * logger, with its redaction, is untouched for everything else.
+ */
+const lineLoggers = new WeakMap<Logger, Logger>();
+
+function lineLoggerOf(logger: Logger): Logger {
+  let lineLogger = lineLoggers.get(logger);
+  if (!lineLogger) {
+    lineLogger = logger.child({}, { redact: [] });
+    lineLoggers.set(logger, lineLogger);
+  }
+  return lineLogger;
+}
+
+/**
  * One JSON line and one metric sample per request, when the response ends or
  * the client goes away. Only method, route, status, upstream, latency and
  * request id: never a header value, query string or body.
@@ -47,7 +65,7 @@ export function recordRequest(
     if (!logger.isLevelEnabled(level)) return;
     const upstreamError = labels.upstreamError?.();
     const userId = labels.userId?.();
-    logger[level](
+    lineLoggerOf(logger)[level](
       {
         method,
         route: labels.route,

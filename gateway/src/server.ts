@@ -2,10 +2,12 @@ import { serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
 import { createGateway } from './app.js';
 import { loadGatewayConfigOrExit } from './config.js';
+import { connectRedis } from './redis-client.js';
 
 const config = loadGatewayConfigOrExit();
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
-const gateway = createGateway({ config, logger });
+const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
+const gateway = createGateway({ config, logger, redis });
 
 // serve() bounds a slow client: headers within 10 s, the whole request body
 // within 30 s (1 MiB at the body limit is far inside that), idle keep-alive 5 s.
@@ -14,5 +16,8 @@ await serve(gateway.listener, {
   host: config.HOST,
   logger,
   handleSignals: true,
-  onClose: gateway.close,
+  onClose: async () => {
+    await gateway.close();
+    redis?.disconnect();
+  },
 });

@@ -13,6 +13,8 @@ describe('gateway config', () => {
       UPSTREAM_TIMEOUT_MS: 5000,
       UPSTREAM_RETRIES: 2,
       BODY_LIMIT_BYTES: 1024 * 1024,
+      RATE_LIMIT_PER_MINUTE: 600,
+      LOGIN_RATE_LIMIT_PER_MINUTE: 10,
       LOG_LEVEL: 'info',
     });
     expect(loadGatewayConfig({}).CORS_ORIGINS).toBeUndefined();
@@ -36,6 +38,8 @@ describe('gateway config', () => {
     ['CORS_ORIGINS', 'https://a.example/path'],
     ['UPSTREAM_TIMEOUT_MS', '0'],
     ['BODY_LIMIT_BYTES', 'lots'],
+    ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['LOGIN_RATE_LIMIT_PER_MINUTE', '1.5'],
     ['ORDER_SERVICE_URL', 'ftp://orders'],
     ['REDIS_URL', 'http://redis:6379'],
     ['PORT', '70000'],

@@ -1,15 +1,17 @@
 import { type Database, migrateToLatest } from '@portico/db';
+import { createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
 import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
 import { createTokenVerifier, requireAuth } from '@portico/token-auth';
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import type { UserConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createProfileRepository } from './data/profile-repository.js';
 import type { UserDatabase } from './data/schema.js';
-import { createProfiles } from './domain/profiles.js';
+import { authEventHandlers, createProfiles } from './domain/profiles.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 
@@ -17,43 +19,65 @@ export type UserDeps = {
   config: UserConfig;
   database: Database<UserDatabase>;
   logger: Logger;
+  redis?: Redis;
   now?: () => number;
   validateResponses?: boolean;
 };
 
-/** Builds the user service on its database (migrated here); server.ts listens. */
+/** Builds the user service on its database (migrated here) and starts its events; server.ts listens. */
 export async function createUserService(
   deps: UserDeps,
 ): Promise<{ app: Express; close: () => Promise<void> }> {
   const { config, database, logger } = deps;
+  const now = deps.now ?? Date.now;
   await migrateToLatest(database.db, migrations);
+  const tokens = createServiceTokenProvider({
+    authUrl: config.AUTH_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+  });
   const auth = createServiceClient({
     name: 'auth-service',
     baseUrl: config.AUTH_SERVICE_URL,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     retries: 2,
-    tokenProvider: createServiceTokenProvider({
-      authUrl: config.AUTH_SERVICE_URL,
-      clientId: config.SERVICE_CLIENT_ID,
-      clientSecret: config.SERVICE_CLIENT_SECRET,
-      scope: 'accounts:read',
-    }),
+    tokenProvider: tokens,
   });
+  // Long polls outlive the usual per-try timeout; they are never retried, the consumer loops.
+  const authFeed = createServiceClient({
+    name: 'auth-service',
+    baseUrl: config.AUTH_SERVICE_URL,
+    timeoutMs: 30_000,
+    retries: 0,
+    tokenProvider: tokens,
+  });
+  const outbox = createOutbox(database.db, 'user');
   const profiles = createProfiles({
-    repository: createProfileRepository(database.db, deps.now ?? Date.now),
+    repository: createProfileRepository(database.db, now),
+    outbox,
     auth,
+    now,
+  });
+  const events = startEventBus({
+    service: 'user-service',
+    db: database.db,
+    logger,
+    redis: deps.redis,
+    outbox,
+    consume: { handlers: authEventHandlers(now), feeds: { auth: authFeed } },
   });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
   });
+  const redis = deps.redis;
 
   const app = createServiceApp({
     service: 'user-service',
     logger,
     trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping },
+    readiness: { database: database.ping, ...(redis && { redis: () => redis.ping() }) },
     routes: (app) => {
       app.use(
         validateAgainstSpec(specPath('user'), {
@@ -63,7 +87,14 @@ export async function createUserService(
       app.use(requireAuth(verifier));
       app.use('/api/v1/users', userRoutes(profiles));
       app.use('/internal/v1', internalRoutes(profiles));
+      app.use('/internal/v1', eventFeedRoutes(outbox));
     },
   });
-  return { app, close: () => auth.close() };
+  return {
+    app,
+    close: async () => {
+      await events.stop();
+      await Promise.all([auth.close(), authFeed.close()]);
+    },
+  };
 }

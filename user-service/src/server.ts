@@ -2,6 +2,7 @@ import { readConfigOrExit } from '@portico/config';
 import { createDatabase } from '@portico/db';
 import { serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
+import { Redis } from 'ioredis';
 import { createUserService } from './app.js';
 import { readConfig } from './config.js';
 import type { UserDatabase } from './data/schema.js';
@@ -13,7 +14,16 @@ const database = createDatabase<UserDatabase>({
   dataDir: config.DATA_DIR,
   service: 'user',
 });
-const { app, close } = await createUserService({ config, database, logger });
+const redis = config.REDIS_URL
+  ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  : undefined;
+redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable'));
+const { app, close } = await createUserService({
+  config,
+  database,
+  logger,
+  ...(redis && { redis }),
+});
 
 await serve(app, {
   port: config.PORT,
@@ -22,6 +32,7 @@ await serve(app, {
   handleSignals: true,
   onClose: async () => {
     await close();
+    redis?.disconnect();
     await database.close();
   },
 });

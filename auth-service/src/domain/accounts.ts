@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@portico/errors';
 import type { Outbox } from '@portico/events';
-import type { Kysely } from 'kysely';
 import {
   type Account,
   type AccountRepository,

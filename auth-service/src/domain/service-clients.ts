@@ -4,7 +4,7 @@
  * design, so they live in code where a review sees them change.
  */
 export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  gateway: ['users:read'],
+  gateway: ['users:read', 'events:read'],
   'user-service': ['accounts:read', 'events:read'],
   'order-service': ['users:read', 'inventory:read', 'events:read'],
   'inventory-service': ['events:read'],

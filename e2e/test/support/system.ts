@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@portico/db';
@@ -28,80 +29,87 @@ export type System = {
 
 const silent = (service: string) => createLogger({ service, level: 'silent' });
 
+/** A listening server whose handler is set later, so every URL is known before any app is built. */
+async function slot(
+  service: string,
+): Promise<Served & { attach: (listener: RequestListener) => void }> {
+  let handler: RequestListener = (_req, res) => res.writeHead(503).end();
+  const served = await serve((req, res) => handler(req, res), {
+    port: 0,
+    host: '127.0.0.1',
+    logger: silent(service),
+    drainMs: 200,
+  });
+  return { ...served, attach: (listener) => (handler = listener) };
+}
+
 /**
  * The whole of Portico in one process: every service on its own SQLite file
- * and its own port (127.0.0.1, port 0), talking over real HTTP, and the
- * gateway in front. Each service verifies tokens against the auth service's JWKS.
+ * and its own port (127.0.0.1, port 0), talking over real HTTP (REST and the
+ * embedded event feeds), and the gateway in front. Each service verifies
+ * tokens against the auth service's JWKS.
  */
 export async function startSystem(): Promise<System> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
-  const served: Served[] = [];
-  const closers: (() => Promise<void>)[] = [];
+  const [gw, auth, user, order, inventory] = await Promise.all(
+    ['gateway', 'auth', 'user', 'order', 'inventory'].map(slot),
+  );
+  const urls = {
+    AUTH_SERVICE_URL: auth!.url,
+    USER_SERVICE_URL: user!.url,
+    ORDER_SERVICE_URL: order!.url,
+    INVENTORY_SERVICE_URL: inventory!.url,
+  };
+  const databases: { close: () => Promise<void> }[] = [];
   const db = <T>(service: string) => {
     const database = createDatabase<T>({ url: join(dir, `${service}.db`), service });
-    closers.push(() => database.close());
+    databases.push(database);
     return database;
   };
-  const listen = async (app: Parameters<typeof serve>[0], service: string) => {
-    const s = await serve(app, { port: 0, host: '127.0.0.1', logger: silent(service) });
-    served.push(s);
-    return s.url;
-  };
 
-  const authConfig = readAuthConfig({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
-  const auth = await createAuthService({
-    config: authConfig,
+  const authService = await createAuthService({
+    config: readAuthConfig({ ...urls, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
     database: db('auth'),
     logger: silent('auth-service'),
     validateResponses: true,
   });
-  const authUrl = await listen(auth.app, 'auth-service');
-  const env = { AUTH_SERVICE_URL: authUrl };
-
-  const user = await createUserService({
-    config: readUserConfig(env),
+  auth!.attach(authService.app);
+  const userService = await createUserService({
+    config: readUserConfig(urls),
     database: db('user'),
     logger: silent('user-service'),
     validateResponses: true,
   });
-  closers.push(user.close);
-  const userUrl = await listen(user.app, 'user-service');
-  const order = await createOrderService({
-    config: readOrderConfig(env),
+  user!.attach(userService.app);
+  const orderService = await createOrderService({
+    config: readOrderConfig(urls),
     database: db('order'),
     logger: silent('order-service'),
     validateResponses: true,
   });
-  const orderUrl = await listen(order.app, 'order-service');
-  const inventory = await createInventoryService({
-    config: readInventoryConfig({ ...env, SEED_DEMO_DATA: '1' }),
+  order!.attach(orderService.app);
+  const inventoryService = await createInventoryService({
+    config: readInventoryConfig({ ...urls, SEED_DEMO_DATA: '1' }),
     database: db('inventory'),
     logger: silent('inventory-service'),
     validateResponses: true,
   });
-  const inventoryUrl = await listen(inventory.app, 'inventory-service');
-
-  const gateway = createGateway({
-    config: loadGatewayConfig({
-      AUTH_SERVICE_URL: authUrl,
-      USER_SERVICE_URL: userUrl,
-      ORDER_SERVICE_URL: orderUrl,
-      INVENTORY_SERVICE_URL: inventoryUrl,
-    }),
-    logger: silent('gateway'),
-  });
-  closers.push(gateway.close);
-  const gatewayUrl = await listen(gateway.listener, 'gateway');
+  inventory!.attach(inventoryService.app);
+  const gateway = createGateway({ config: loadGatewayConfig(urls), logger: silent('gateway') });
+  gw!.attach(gateway.listener);
 
   return {
-    gateway: gatewayUrl,
-    auth: authUrl,
-    user: userUrl,
-    order: orderUrl,
-    inventory: inventoryUrl,
+    gateway: gw!.url,
+    auth: auth!.url,
+    user: user!.url,
+    order: order!.url,
+    inventory: inventory!.url,
     stop: async () => {
-      for (const s of served.reverse()) await s.close();
-      for (const close of closers) await close();
+      await gateway.close();
+      await userService.close();
+      await authService.stop();
+      for (const s of [gw, auth, user, order, inventory]) await s!.close();
+      for (const database of databases) await database.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -129,4 +137,14 @@ export async function call(
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Polls `check` until it returns true or `withinMs` passes; resolves to the time it took, or rejects. */
+export async function within(withinMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started <= withinMs) {
+    if (await check()) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`not within ${withinMs} ms`);
 }

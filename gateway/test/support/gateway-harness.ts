@@ -3,6 +3,7 @@ import { serve } from '@portico/lifecycle';
 import { createLogger, type Logger } from '@portico/logging';
 import { createGateway, type Gateway } from '../../src/app.js';
 import { loadGatewayConfig } from '../../src/config.js';
+import { connectRedis } from '../../src/redis-client.js';
 import { type AuthKit, createAuthKit } from './auth-kit.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 
@@ -82,7 +83,10 @@ export function allReceived(upstreams: Upstreams) {
 
 export type RunningGateway = { url: string; gateway: Gateway; close: () => Promise<void> };
 
-/** The real gateway, listening on port 0, configured through the same schema as production. */
+/**
+ * The real gateway, listening on port 0, configured through the same schema as
+ * production; with `REDIS_URL` in `env` it gets its own Redis connection, as in server.ts.
+ */
 export async function startGateway(
   upstreams: Upstreams,
   env: Record<string, string> = {},
@@ -95,13 +99,17 @@ export async function startGateway(
     INVENTORY_SERVICE_URL: upstreams.inventory.url,
     ...env,
   });
-  const gateway = createGateway({ config, logger });
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
+  const gateway = createGateway({ config, logger, redis });
   const served = await serve(gateway.listener, {
     port: 0,
     host: '127.0.0.1',
     logger,
     drainMs: 100,
-    onClose: gateway.close,
+    onClose: async () => {
+      await gateway.close();
+      redis?.disconnect();
+    },
   });
   return { url: served.url, gateway, close: served.close };
 }
@@ -127,6 +135,8 @@ export function send(
     token?: string;
     headers?: OutgoingHttpHeaders;
     body?: string | Buffer;
+    /** The client's address, such as `127.0.0.2`: another client to the gateway. */
+    localAddress?: string;
   },
 ): Promise<Reply> {
   const { hostname, port } = new URL(base);
@@ -141,6 +151,7 @@ export function send(
           ? { authorization: `Bearer ${options.token}`, ...options.headers }
           : options.headers,
         agent: false,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,3 +1,4 @@
+import { inboxMigration, outboxMigration } from '@portico/events';
 import type { Kysely, Migration } from 'kysely';
 
 /** Forward-only; the same schema on SQLite and PostgreSQL. */
@@ -15,4 +16,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /** `user.updated`, `user.disabled`, `user.enabled` out; `user.registered` in. */
+  '002_outbox': outboxMigration,
+  '003_inbox': inboxMigration,
 };

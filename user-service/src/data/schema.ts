@@ -1,5 +1,7 @@
+import type { EventTables } from '@portico/events';
+
 /** The user service's tables. Times are epoch milliseconds. */
-export type UserDatabase = {
+export type UserDatabase = EventTables & {
   profiles: ProfileRow;
 };
 

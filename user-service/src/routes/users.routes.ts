@@ -1,12 +1,48 @@
-import { callerOf, requireUser } from '@portico/token-auth';
+import { decodeCursor, page } from '@portico/db';
+import { NotFoundError } from '@portico/errors';
+import { callerOf, requireRole, requireUser } from '@portico/token-auth';
 import { Router } from 'express';
 import type { Profiles } from '../domain/profiles.js';
 
-/** `/api/v1/users/*`, behind `requireAuth`. */
+/** `/api/v1/users/*`, behind `requireAuth`; bodies and parameters were validated against openapi/user.yaml. */
 export function userRoutes(profiles: Profiles): Router {
   const router = Router();
-  router.get('/me', requireUser, async (req, res) => {
+  router.use(requireUser);
+
+  router.get('/', requireRole('admin'), async (req, res) => {
+    const limit = Number(req.query.limit ?? 20);
+    const rows = await profiles.list(
+      limit + 1,
+      decodeCursor(req.query.cursor as string | undefined),
+    );
+    res.json(page(rows, limit, (p) => p.id));
+  });
+
+  router.get('/me', async (req, res) => {
     res.json(await profiles.get(callerOf(req).sub));
   });
+
+  router.patch('/me', async (req, res) => {
+    res.json(await profiles.updateName(callerOf(req).sub, (req.body as { name: string }).name));
+  });
+
+  // Someone else's profile is a 404 to a non-admin, so ids do not leak.
+  router.get('/:id', async (req, res) => {
+    const caller = callerOf(req);
+    const id = req.params.id as string;
+    if (caller.kind !== 'user' || (caller.sub !== id && !caller.roles.includes('admin'))) {
+      throw new NotFoundError('No such user.', 'USER_NOT_FOUND');
+    }
+    res.json(await profiles.get(id));
+  });
+
+  router.post('/:id/disable', requireRole('admin'), async (req, res) => {
+    res.json(await profiles.disable(req.params.id as string));
+  });
+
+  router.post('/:id/enable', requireRole('admin'), async (req, res) => {
+    res.json(await profiles.enable(req.params.id as string));
+  });
+
   return router;
 }

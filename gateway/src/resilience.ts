@@ -1,0 +1,166 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '@portico/logging';
+import { halfJitterGenerator, type IExponentialBackoffOptions } from 'cockatiel';
+import { bufferBody, hasBody } from './body-buffer.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { Exchange } from './exchange.js';
+import type { GatewayMetrics } from './metrics.js';
+import { circuitOpen, internalError, sendProblem } from './problems.js';
+import type { UpstreamName } from './route-table.js';
+
+/** RFC 9110 §9.2.2: repeating these leaves the same state as sending them once. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
+
+/** The upstream (or a proxy in front of it) says "not now": another instance may answer. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
+
+/** No answer came back because the connection failed; a per-try timeout is not one of them. */
+const CONNECTION_ERRORS: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET', // also a pooled keep-alive socket the upstream closed as we reused it
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND', // a container not yet in DNS during a rollout
+  'EAI_AGAIN',
+]);
+
+/** 25–50 ms, 50–100 ms, 100–200 ms, … up to 0.5–1 s: exponential, with half jitter. */
+const BACKOFF: IExponentialBackoffOptions<number> = {
+  generator: halfJitterGenerator,
+  initialDelay: 50,
+  maxDelay: 1_000,
+  exponent: 2,
+};
+
+/** An idempotent method, or a POST the client made safe to repeat with an `Idempotency-Key`. */
+export function isRepeatable(req: IncomingMessage): boolean {
+  const method = req.method ?? '';
+  return (
+    IDEMPOTENT_METHODS.has(method) ||
+    (method === 'POST' && req.headers['idempotency-key'] !== undefined)
+  );
+}
+
+export type ResilienceOptions = {
+  name: UpstreamName;
+  /** Retries after the first try (UPSTREAM_RETRIES). */
+  retries: number;
+  /** The per-try timeout; no retry starts later than this after the request arrived. */
+  timeoutMs: number;
+  bodyLimitBytes: number;
+  breaker: CircuitBreaker;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Sends one try of the exchange to the upstream. */
+  send: (exchange: Exchange) => void;
+};
+
+/** What one upstream's proxy consults before a call and after each try. */
+export type Resilience = {
+  /** Starts the first try, unless the circuit is open (then a 503 problem, upstream untouched). */
+  forward: (exchange: Exchange) => void;
+  /** The upstream answered `status`. True: discard the answer, a retry is scheduled. */
+  answered: (exchange: Exchange, status: number) => boolean;
+  /** The try failed before any answer (Node's error `code`). True: a retry is scheduled. */
+  failed: (exchange: Exchange, code: string) => boolean;
+};
+
+/**
+ * Retries with backoff and a circuit breaker around one upstream's proxy.
+ * A retry needs a repeatable request (see `isRepeatable`) whose body can be sent
+ * again, a connection error or a 502/503, attempts left, a closed circuit, a
+ * client still waiting, and time: no retry starts more than `timeoutMs` after
+ * the request arrived, so with the last try's own timeout a request ends within
+ * 2 × UPSTREAM_TIMEOUT_MS. Retries are decided before the answer's head reaches
+ * the client, so nothing is ever retried once a response has started streaming.
+ * The common case (circuit closed, first try answers) allocates nothing here.
+ */
+export function createResilience(options: ResilienceOptions): Resilience {
+  const { name, retries, timeoutMs, bodyLimitBytes, breaker, metrics, logger, send } = options;
+
+  const refuse = (exchange: Exchange): void => {
+    metrics.breakerRejection(name);
+    exchange.upstreamError = 'CIRCUIT_OPEN';
+    sendProblem(exchange.res, circuitOpen(name, breaker.retryAfterSeconds()), exchange.path);
+  };
+
+  const attempt = (exchange: Exchange): void => {
+    exchange.tries += 1;
+    send(exchange);
+  };
+
+  /** A try started from a timer or a stream event, where a throw would end the process. */
+  const attemptLater = (exchange: Exchange): void => {
+    try {
+      attempt(exchange);
+    } catch (error) {
+      logger.error({ err: error, upstream: name }, 'proxy failed before the upstream call');
+      sendProblem(exchange.res, internalError(), exchange.path);
+    }
+  };
+
+  const retryNow = (exchange: Exchange): void => {
+    // The client left during the backoff: nobody waits for this answer.
+    if (exchange.res.destroyed) return;
+    if (breaker.admit(exchange)) attemptLater(exchange);
+    else refuse(exchange);
+  };
+
+  const retry = (exchange: Exchange, reason: string | number): boolean => {
+    const { req, res } = exchange;
+    if (exchange.tries > retries || breaker.state !== 'closed' || res.destroyed) return false;
+    if (!isRepeatable(req) || (exchange.body === undefined && hasBody(req))) return false;
+    const [delayMs] = BACKOFF.generator(exchange.tries - 1, BACKOFF);
+    const elapsedMs = Number(process.hrtime.bigint() - exchange.startedAt) / 1e6;
+    if (elapsedMs + delayMs > timeoutMs) return false;
+    metrics.retry(name);
+    logger.debug(
+      { upstream: name, requestId: exchange.trace.requestId, try: exchange.tries, delayMs, reason },
+      'retrying upstream call',
+    );
+    setTimeout(retryNow, delayMs, exchange);
+    return true;
+  };
+
+  return {
+    forward: (exchange) => {
+      if (!breaker.admit(exchange)) {
+        refuse(exchange);
+        return;
+      }
+      // Only a body that may be sent twice is read into memory; everything else streams.
+      if (
+        retries > 0 &&
+        exchange.body === undefined &&
+        hasBody(exchange.req) &&
+        isRepeatable(exchange.req)
+      ) {
+        bufferBody(exchange, bodyLimitBytes, attemptLater);
+        return;
+      }
+      attempt(exchange);
+    },
+
+    answered: (exchange, status) => {
+      if (status < 500) {
+        breaker.succeeded(exchange);
+        return false;
+      }
+      breaker.failed(exchange);
+      return RETRYABLE_STATUSES.has(status) && retry(exchange, status);
+    },
+
+    failed: (exchange, code) => {
+      breaker.failed(exchange);
+      return !exchange.timedOut && CONNECTION_ERRORS.has(code) && retry(exchange, code);
+    },
+  };
+}
