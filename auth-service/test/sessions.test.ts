@@ -114,7 +114,7 @@ describe('auth sessions', () => {
   });
 
   it('when a long passphrase is registered, then it is used in full and its prefix is refused', async () => {
-    const password = 'p'.repeat(100) + 'the end matters';
+    const password = `${'p'.repeat(100)}the end matters`;
     const { email } = await registerAndLogin(password);
     const prefix = await postJson(auth.url, '/api/v1/auth/login', {
       email,
