@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { type Logger, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createTokenVerifier } from '@portico/token-auth';
+import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { ADMIN_PATHS, createAdminApp } from './admin-app.js';
@@ -19,8 +20,7 @@ import { upstreamChecks } from './readiness.js';
 import { recordRequest } from './request-log.js';
 import { matchRoute, type UpstreamName } from './route-table.js';
 import { createUpstream, type Upstream } from './upstream.js';
-import { createUserDirectory } from './user-directory.js';
-import { type UserStatusCache, userStatusStage } from './user-status.js';
+import { userStatusStage } from './user-status.js';
 
 export type GatewayDeps = {
   config: GatewayConfig;
@@ -101,7 +101,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
   });
-  const userDirectory = createUserDirectory({ config, redis: deps.redis, metrics, logger });
+  const userDirectory = createUserDirectory({
+    owner: 'gateway',
+    authUrl: config.AUTH_SERVICE_URL,
+    userServiceUrl: config.USER_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    timeoutMs: Math.min(config.UPSTREAM_TIMEOUT_MS, 2000),
+    ttlSeconds: config.USER_CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.USER_CACHE_NEGATIVE_TTL_SECONDS,
+    redis: deps.redis,
+    logger,
+    onLookup: (tier, outcome) =>
+      metrics.cache(tier === 'memory' ? 'user-status' : 'user-status-redis', outcome),
+  });
   const userStatuses = userDirectory.statuses;
 
   const rateLimits = createRateLimits({

@@ -1,26 +1,79 @@
 import { type Database, migrateToLatest } from '@portico/db';
+import { createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
 import { createTokenVerifier, requireAuth } from '@portico/token-auth';
+import { createUserDirectory } from '@portico/user-directory';
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import type { OrderConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createOrderRepository } from './data/order-repository.js';
 import type { OrderDatabase } from './data/schema.js';
+import { createOrders } from './domain/orders.js';
+import { sagaEventHandlers, startSagaTimeouts } from './domain/saga.js';
 import { orderRoutes } from './routes/orders.routes.js';
 
 export type OrderDeps = {
   config: OrderConfig;
   database: Database<OrderDatabase>;
   logger: Logger;
+  redis?: Redis;
+  now?: () => number;
   validateResponses?: boolean;
 };
 
-/** Builds the order service on its database (migrated here); server.ts listens. */
-export async function createOrderService(deps: OrderDeps): Promise<{ app: Express }> {
-  const { config, database, logger } = deps;
+/** Builds the order service on its database (migrated here) and starts its saga; server.ts listens. */
+export async function createOrderService(
+  deps: OrderDeps,
+): Promise<{ app: Express; close: () => Promise<void> }> {
+  const { config, database, logger, redis } = deps;
+  const now = deps.now ?? Date.now;
   await migrateToLatest(database.db, migrations);
+
+  const repository = createOrderRepository(database.db);
+  const outbox = createOutbox(database.db, 'order');
+  const users = createUserDirectory({
+    owner: 'order-service',
+    authUrl: config.AUTH_SERVICE_URL,
+    userServiceUrl: config.USER_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    ttlSeconds: config.USER_CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.USER_CACHE_NEGATIVE_TTL_SECONDS,
+    redis,
+    logger,
+  });
+  const inventoryFeed = createServiceClient({
+    name: 'inventory-service',
+    baseUrl: config.INVENTORY_SERVICE_URL,
+    timeoutMs: 30_000,
+    retries: 0,
+    tokenProvider: createServiceTokenProvider({
+      authUrl: config.AUTH_SERVICE_URL,
+      clientId: config.SERVICE_CLIENT_ID,
+      clientSecret: config.SERVICE_CLIENT_SECRET,
+    }),
+  });
+  const events = startEventBus({
+    service: 'order-service',
+    db: database.db,
+    logger,
+    redis,
+    outbox,
+    consume: { handlers: sagaEventHandlers(now), feeds: { inventory: inventoryFeed } },
+  });
+  const timeouts = startSagaTimeouts({
+    outbox,
+    timeoutMs: config.SAGA_TIMEOUT_MS,
+    logger,
+    now,
+    overdue: repository.overdue,
+  });
+  const orders = createOrders({ repository, outbox, users: users.statuses, now });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
@@ -31,7 +84,7 @@ export async function createOrderService(deps: OrderDeps): Promise<{ app: Expres
     service: 'order-service',
     logger,
     trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping },
+    readiness: { database: database.ping, ...(redis && { redis: () => redis.ping() }) },
     routes: (app) => {
       app.use(
         validateAgainstSpec(specPath('order'), {
@@ -39,8 +92,16 @@ export async function createOrderService(deps: OrderDeps): Promise<{ app: Expres
         }),
       );
       app.use(requireAuth(verifier));
-      app.use('/api/v1/orders', orderRoutes(createOrderRepository(database.db)));
+      app.use('/api/v1/orders', orderRoutes({ orders, repository }));
+      app.use('/internal/v1', eventFeedRoutes(outbox));
     },
   });
-  return { app };
+  return {
+    app,
+    close: async () => {
+      await timeouts.stop();
+      await events.stop();
+      await Promise.all([users.close(), inventoryFeed.close()]);
+    },
+  };
 }

@@ -49,7 +49,7 @@ async function slot(
  * embedded event feeds), and the gateway in front. Each service verifies
  * tokens against the auth service's JWKS.
  */
-export async function startSystem(): Promise<System> {
+export async function startSystem(env: Record<string, string> = {}): Promise<System> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   const [gw, auth, user, order, inventory] = await Promise.all(
     ['gateway', 'auth', 'user', 'order', 'inventory'].map(slot),
@@ -59,6 +59,7 @@ export async function startSystem(): Promise<System> {
     USER_SERVICE_URL: user!.url,
     ORDER_SERVICE_URL: order!.url,
     INVENTORY_SERVICE_URL: inventory!.url,
+    ...env,
   };
   const databases: { close: () => Promise<void> }[] = [];
   const db = <T>(service: string) => {
@@ -106,6 +107,10 @@ export async function startSystem(): Promise<System> {
     inventory: inventory!.url,
     stop: async () => {
       await gateway.close();
+      await orderService.close();
+      await ('close' in inventoryService
+        ? (inventoryService as { close: () => Promise<void> }).close()
+        : undefined);
       await userService.close();
       await authService.stop();
       for (const s of [gw, auth, user, order, inventory]) await s!.close();

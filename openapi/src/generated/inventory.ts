@@ -33,6 +33,50 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename, reprice or restock a product (admin)
+         * @description `restock` adds to `available`. A new price applies to reservations made from now on; stock already reserved keeps the price it was reserved at.
+         */
+        patch: operations["updateProduct"];
+        trace?: never;
+    };
+    "/internal/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This service's outbox as a feed (embedded transport; service token with scope `events:read`)
+         * @description Events after position `after`, in commit order. With `waitMs` and nothing new, the request waits for the next commit (a long poll). `after=latest` returns the current position and no events.
+         */
+        get: operations["readEventFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/reservations/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What inventory did for one order (service token with scope `inventory:read`)
+         * @description `reserved` holds stock, `released` gave it back, `rejected` never held any, `cancelled` heard of the cancellation before the order itself.
+         */
+        get: operations["getReservation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -40,6 +84,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        EventPage: {
+            events: {
+                data: unknown;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                occurredAt: string;
+                position: number;
+                source: string;
+                traceparent?: string;
+                /** @example user.registered */
+                type: string;
+            }[];
+            /** @description The position to ask for next. */
+            next: number;
+            source: string;
+        };
         NewProduct: {
             name: string;
             priceCents: number;
@@ -69,6 +130,26 @@ export interface components {
         ProductPage: {
             items: components["schemas"]["Product"][];
             nextCursor: string | null;
+        };
+        /** @description At least one of the fields. */
+        ProductUpdate: {
+            name?: string;
+            priceCents?: number;
+            /** @description Units to add to `available`. */
+            restock?: number;
+        };
+        Reservation: {
+            items: components["schemas"]["ReservationItem"][];
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            state: "reserved" | "released" | "rejected" | "cancelled";
+        };
+        ReservationItem: {
+            quantity: number;
+            sku: string;
+            /** @description The price the line was reserved at; absent when no stock was ever held. */
+            unitPriceCents?: number;
         };
         /** @example SKU-KEYBOARD */
         Sku: string;
@@ -101,7 +182,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such resource (code `NOT_FOUND`). */
+        /** @description No such resource (codes `NOT_FOUND`, `PRODUCT_NOT_FOUND`, `RESERVATION_NOT_FOUND`). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -240,6 +321,91 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductUpdate"];
+            };
+        };
+        responses: {
+            /** @description The product after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    readEventFeed: {
+        parameters: {
+            query?: {
+                after?: number | "latest";
+                limit?: number;
+                waitMs?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the feed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getReservation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's reservation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reservation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };

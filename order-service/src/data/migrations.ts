@@ -1,3 +1,4 @@
+import { inboxMigration, outboxMigration } from '@portico/events';
 import type { Kysely, Migration } from 'kysely';
 
 /** Forward-only; the same schema on SQLite and PostgreSQL. */
@@ -23,4 +24,21 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '002_idempotency': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('orders').addColumn('idempotency_key', 'text').execute();
+      await db.schema.alterTable('orders').addColumn('request_hash', 'text').execute();
+      await db.schema
+        .createIndex('orders_user_idempotency_key')
+        .on('orders')
+        .columns(['user_id', 'idempotency_key'])
+        .unique()
+        .execute();
+      // The saga's timeout sweep reads pending orders by age.
+      await db.schema.createIndex('orders_status_created').on('orders').columns(['status', 'created_at']).execute();
+    },
+  },
+  /** `order.created`, `order.cancelled` out; `stock.*` in. */
+  '003_outbox': outboxMigration,
+  '004_inbox': inboxMigration,
 };

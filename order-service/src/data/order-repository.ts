@@ -31,8 +31,118 @@ export function orderCursorKey(order: Order): string {
   return `${Date.parse(order.createdAt)}|${order.id}`;
 }
 
+export type NewOrder = {
+  id: string;
+  userId: string;
+  items: OrderItem[];
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  at: number;
+};
+
 export function createOrderRepository(db: Kysely<OrderDatabase>) {
   return {
+    /** Throws a unique violation when the user already used this idempotency key. */
+    async insert(order: NewOrder): Promise<Order> {
+      const row: OrderRow = {
+        id: order.id,
+        user_id: order.userId,
+        status: 'pending',
+        items: JSON.stringify(order.items),
+        total_cents: null,
+        reason: null,
+        history: JSON.stringify([
+          { status: 'pending', at: new Date(order.at).toISOString(), detail: 'order placed' },
+        ]),
+        idempotency_key: order.idempotencyKey,
+        request_hash: order.requestHash,
+        created_at: order.at,
+        updated_at: order.at,
+      };
+      await db.insertInto('orders').values(row).execute();
+      return toOrder(row);
+    },
+
+    async findByIdempotencyKey(userId: string, key: string) {
+      const row = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
+      return row && { order: toOrder(row), requestHash: row.request_hash };
+    },
+
+    /**
+     * Moves an order from `from` to `to`, adding a history step. The status
+     * condition makes racing transitions (a late reservation against the
+     * timeout) settle on exactly one winner; false means another got there first.
+     */
+    async transition(
+      id: string,
+      from: OrderStatus,
+      to: OrderStatus,
+      step: { at: number; detail: string },
+      changes: { items?: OrderItem[]; totalCents?: number; reason?: string } = {},
+    ): Promise<boolean> {
+      const current = await db
+        .selectFrom('orders')
+        .select(['status', 'history'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (current?.status !== from) return false;
+      const history = [
+        ...(JSON.parse(current.history) as HistoryEntry[]),
+        { status: to, at: new Date(step.at).toISOString(), detail: step.detail },
+      ];
+      const result = await db
+        .updateTable('orders')
+        .set({
+          status: to,
+          history: JSON.stringify(history),
+          updated_at: step.at,
+          ...(changes.items && { items: JSON.stringify(changes.items) }),
+          ...(changes.totalCents !== undefined && { total_cents: changes.totalCents }),
+          ...(changes.reason !== undefined && { reason: changes.reason }),
+        })
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    /** Adds a history step without changing the status (stock released after a cancel). */
+    async note(id: string, step: { at: number; detail: string }): Promise<void> {
+      const current = await db
+        .selectFrom('orders')
+        .select(['status', 'history'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current) return;
+      const history = [
+        ...(JSON.parse(current.history) as HistoryEntry[]),
+        { status: current.status, at: new Date(step.at).toISOString(), detail: step.detail },
+      ];
+      await db
+        .updateTable('orders')
+        .set({ history: JSON.stringify(history), updated_at: step.at })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Pending orders placed at or before `placedBefore`: the saga's overdue ones. */
+    async overdue(placedBefore: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('orders')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('created_at', '<=', placedBefore)
+        .orderBy('created_at', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
     async find(id: string): Promise<Order | undefined> {
       const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toOrder(row);

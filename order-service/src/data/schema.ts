@@ -1,5 +1,7 @@
+import type { EventTables } from '@portico/events';
+
 /** The order service's tables. Times are epoch milliseconds; money is integer cents. */
-export type OrderDatabase = {
+export type OrderDatabase = EventTables & {
   orders: OrderRow;
 };
 
@@ -15,6 +17,9 @@ export type OrderRow = {
   reason: string | null;
   /** JSON: `[{status, at, detail?}]`, the saga's steps. */
   history: string;
+  /** The client's `Idempotency-Key`, unique per user, and a hash of the body it came with. */
+  idempotency_key: string | null;
+  request_hash: string | null;
   created_at: number;
   updated_at: number;
 };

@@ -1,13 +1,26 @@
 import { decodeCursor, page } from '@portico/db';
-import { BadRequestError, NotFoundError } from '@portico/errors';
+import { BadRequestError } from '@portico/errors';
 import { callerOf, requireUser } from '@portico/token-auth';
 import { Router } from 'express';
 import { type OrderRepository, orderCursorKey } from '../data/order-repository.js';
+import type { OrderLine, Orders } from '../domain/orders.js';
 
-/** `/api/v1/orders`, behind `requireAuth`. */
-export function orderRoutes(orders: OrderRepository): Router {
+/** `/api/v1/orders`, behind `requireAuth`; bodies and parameters were validated against openapi/order.yaml. */
+export function orderRoutes(deps: { orders: Orders; repository: OrderRepository }): Router {
+  const { orders, repository } = deps;
   const router = Router();
   router.use(requireUser);
+
+  router.post('/', async (req, res) => {
+    const key = req.get('idempotency-key');
+    const { items } = req.body as { items: OrderLine[] };
+    const { order, replayed } = await orders.place(callerOf(req).sub, items, key);
+    res
+      .status(202)
+      .location(`/api/v1/orders/${order.id}`)
+      .set(replayed ? { 'idempotent-replayed': 'true' } : {})
+      .json(order);
+  });
 
   router.get('/', async (req, res) => {
     const limit = Number(req.query.limit ?? 20);
@@ -15,20 +28,16 @@ export function orderRoutes(orders: OrderRepository): Router {
     if (after !== undefined && !/^\d+\|[0-9a-f-]{36}$/.test(after)) {
       throw new BadRequestError('The cursor is not valid.', 'INVALID_CURSOR');
     }
-    const rows = await orders.listForUser(callerOf(req).sub, limit + 1, after);
+    const rows = await repository.listForUser(callerOf(req).sub, limit + 1, after);
     res.json(page(rows, limit, orderCursorKey));
   });
 
-  // Another user's order is a 404, not a 403, so order ids do not leak.
   router.get('/:id', async (req, res) => {
-    const caller = callerOf(req);
-    const order = await orders.find(req.params.id as string);
-    const visible =
-      order &&
-      caller.kind === 'user' &&
-      (order.userId === caller.sub || caller.roles.includes('admin'));
-    if (!visible) throw new NotFoundError('No such order.', 'ORDER_NOT_FOUND');
-    res.json(order);
+    res.json(await orders.get(req.params.id as string, callerOf(req)));
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    res.json(await orders.cancel(req.params.id as string, callerOf(req)));
   });
 
   return router;
