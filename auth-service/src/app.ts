@@ -180,6 +180,7 @@ function startAuthEvents(args: {
   });
   const bus = startEventBus({
     service: 'auth-service',
+    prefix: deps.config.REDIS_PREFIX,
     db,
     logger: deps.logger,
     redis: deps.redis,

@@ -4,7 +4,7 @@ import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
 import { docsRouter } from './docs.js';
-import { type JsonObject, loadPublicSpec } from './public-spec.js';
+import { type JsonObject, publishedSpec } from './public-spec.js';
 
 /** The probes the admin app serves: labelled as themselves, logged at debug. */
 export const ADMIN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
@@ -50,7 +50,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
   });
 
   app.use(routes);
-  app.use(docsRouter(options.publicSpec ?? loadPublicSpec()));
+  app.use(docsRouter(options.publicSpec ?? publishedSpec()));
   app.use(notFoundHandler);
   app.use(problemErrorHandler(options.logger));
   return app;

@@ -111,6 +111,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ttlSeconds: config.USER_CACHE_TTL_SECONDS,
     negativeTtlSeconds: config.USER_CACHE_NEGATIVE_TTL_SECONDS,
     redis: deps.redis,
+    prefix: config.REDIS_PREFIX,
     logger,
     onLookup: (tier, outcome) =>
       metrics.cache(tier === 'memory' ? 'user-status' : 'user-status-redis', outcome),
@@ -121,6 +122,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     redis: deps.redis,
+    prefix: `${config.REDIS_PREFIX}:rl:`,
     registry: metrics.registry,
     logger,
   });

@@ -5,6 +5,7 @@ import {
   logLevel,
   port,
   positiveInt,
+  redisPrefix,
   redisUrl,
   secret,
   tokenAudience,
@@ -63,6 +64,7 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     /** `POST /api/v1/auth/login` attempts a minute per client address and email. */
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt(10),
     REDIS_URL: redisUrl(),
+    REDIS_PREFIX: redisPrefix(),
     LOG_LEVEL: logLevel(),
     TOKEN_ISSUER: tokenIssuer(),
     TOKEN_AUDIENCE: tokenAudience(),

@@ -98,13 +98,15 @@ export function createRateLimits(options: {
   perMinute: number;
   loginPerMinute: number;
   redis?: Redis | undefined;
+  /** Redis key prefix of the counters; defaults to REDIS_KEY_PREFIX. */
+  prefix?: string;
   registry: Registry;
   logger: Logger;
 }): RateLimits {
   const metrics = createRateLimitMetrics(options.registry);
   const stores = createRateLimitStores({
     redis: options.redis,
-    prefix: REDIS_KEY_PREFIX,
+    prefix: options.prefix ?? REDIS_KEY_PREFIX,
     logger: options.logger,
     onChange: metrics.store,
   });

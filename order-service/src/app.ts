@@ -45,6 +45,7 @@ export async function createOrderService(
     ttlSeconds: config.USER_CACHE_TTL_SECONDS,
     negativeTtlSeconds: config.USER_CACHE_NEGATIVE_TTL_SECONDS,
     redis,
+    prefix: config.REDIS_PREFIX,
     logger,
   });
   const inventoryFeed = createServiceClient({
@@ -60,6 +61,7 @@ export async function createOrderService(
   });
   const events = startEventBus({
     service: 'order-service',
+    prefix: config.REDIS_PREFIX,
     db: database.db,
     logger,
     redis,

@@ -60,6 +60,7 @@ export async function createUserService(
   });
   const events = startEventBus({
     service: 'user-service',
+    prefix: config.REDIS_PREFIX,
     db: database.db,
     logger,
     redis: deps.redis,

@@ -25,6 +25,13 @@ export const httpUrl = (fallback: string) =>
 /** A redis:// URL; unset means embedded mode. */
 export const redisUrl = () => z.url({ protocol: /^rediss?$/ }).optional();
 
+/** The first segment of every Redis key, so deployments (or test runs) can share one Redis. */
+export const redisPrefix = () =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('portico');
+
 export const logLevel = () =>
   z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 

@@ -6,6 +6,7 @@ export {
   nonNegativeInt,
   port,
   positiveInt,
+  redisPrefix,
   redisUrl,
   secret,
   tokenAudience,

@@ -25,6 +25,8 @@ export type EventBusOptions<DB extends EventTables> = {
   };
   /** Tries per event before it is dead-lettered. */
   maxAttempts?: number;
+  /** The deployment's Redis key prefix (`REDIS_PREFIX`). */
+  prefix?: string;
 };
 
 /**
@@ -42,6 +44,7 @@ export function startEventBus<DB extends EventTables>(options: EventBusOptions<D
       outbox,
       redis,
       logger,
+      ...(options.prefix && { prefix: options.prefix }),
     });
     stops.push(relay.stop);
   }
@@ -56,6 +59,7 @@ export function startEventBus<DB extends EventTables>(options: EventBusOptions<D
         redis,
         logger,
         ...(options.maxAttempts && { maxAttempts: options.maxAttempts }),
+        ...(options.prefix && { prefix: options.prefix }),
       });
       stops.push(consumer.stop);
     } else {

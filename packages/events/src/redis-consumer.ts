@@ -4,13 +4,7 @@ import type { Logger } from '@portico/logging';
 import type { Redis } from 'ioredis';
 import type { EventEnvelope } from './envelope.js';
 import type { Inbox } from './inbox.js';
-import {
-  deadLetterStreamOf,
-  envelopeField,
-  type StreamReply,
-  sourceOf,
-  streamOf,
-} from './streams.js';
+import { deadLetterStreamOf, envelopeField, type StreamReply, streamOf } from './streams.js';
 
 export type RedisConsumerOptions = {
   /** The consumer group: one per consuming service, shared by its replicas. */
@@ -25,6 +19,8 @@ export type RedisConsumerOptions = {
   /** An entry pending this long is taken over by whichever consumer claims it. */
   claimIdleMs?: number;
   blockMs?: number;
+  /** The deployment's Redis key prefix. */
+  prefix?: string;
 };
 
 const isNoGroup = (error: unknown) => String((error as Error)?.message).startsWith('NOGROUP');
@@ -41,7 +37,7 @@ const isNoGroup = (error: unknown) => String((error as Error)?.message).startsWi
 export function startRedisConsumer(options: RedisConsumerOptions) {
   const { group, inbox, redis, logger } = options;
   const consumer = `${group}-${hostname()}-${pid}`;
-  const streams = options.sources.map(streamOf);
+  const streams = options.sources.map((source) => streamOf(source, options.prefix));
   const maxAttempts = options.maxAttempts ?? 5;
   const claimIdleMs = options.claimIdleMs ?? 10_000;
   const blocking = redis.duplicate();
@@ -88,7 +84,7 @@ export function startRedisConsumer(options: RedisConsumerOptions) {
       }
       logger.error({ err: (error as Error).message, stream, id }, 'event dead-lettered');
       await redis.xadd(
-        deadLetterStreamOf(sourceOf(stream)),
+        deadLetterStreamOf(stream),
         '*',
         'envelope',
         raw ?? '',

@@ -20,9 +20,11 @@ export function startRedisRelay(options: {
   logger: Logger;
   pollMs?: number;
   trimEveryMs?: number;
+  /** The deployment's Redis key prefix. */
+  prefix?: string;
 }) {
   const { db, outbox, redis, logger } = options;
-  const stream = streamOf(outbox.source);
+  const stream = streamOf(outbox.source, options.prefix);
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   let stopped = false;
   let running: Promise<void> | undefined;

@@ -1,8 +1,11 @@
-/** Redis stream of one producer (DESIGN.md: streams are named after their producer). */
-export const streamOf = (source: string) => `portico:events:${source}`;
-/** Where a consumer group sets aside what kept failing. */
-export const deadLetterStreamOf = (source: string) => `${streamOf(source)}:dead`;
-export const sourceOf = (stream: string) => stream.slice('portico:events:'.length);
+/**
+ * Redis stream of one producer (DESIGN.md: streams are named after their
+ * producer), under the deployment's key prefix (`REDIS_PREFIX`, default
+ * `portico`), so several deployments or test runs can share one Redis.
+ */
+export const streamOf = (source: string, prefix = 'portico') => `${prefix}:events:${source}`;
+/** Where a consumer group sets aside what kept failing: `<stream>:dead`. */
+export const deadLetterStreamOf = (stream: string) => `${stream}:dead`;
 
 /** XREAD/XREADGROUP replies: `[[stream, [[id, [field, value, ...]], ...]], ...]`. */
 export type StreamReply = [string, [string, string[]][]][] | null;

@@ -19,6 +19,8 @@ export function subscribe(options: {
   /** The producer's feed (embedded mode), with an `events:read` service token. */
   feed?: ServiceClient | undefined;
   waitMs?: number;
+  /** The deployment's Redis key prefix. */
+  prefix?: string;
 }) {
   const stop = new AbortController();
   const { logger, onEvent } = options;
@@ -33,7 +35,7 @@ export function subscribe(options: {
         'BLOCK',
         5000,
         'STREAMS',
-        streamOf(options.source),
+        streamOf(options.source, options.prefix),
         last,
       )) as StreamReply;
       for (const [, entries] of reply ?? []) {

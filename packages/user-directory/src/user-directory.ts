@@ -18,6 +18,8 @@ export type UserDirectoryOptions = {
   ttlSeconds: number;
   negativeTtlSeconds: number;
   redis?: Redis | undefined;
+  /** The deployment's Redis key prefix (`REDIS_PREFIX`). */
+  prefix?: string;
   logger: Logger;
   onLookup?: (tier: CacheTier, outcome: 'hit' | 'miss') => void;
 };
@@ -59,6 +61,7 @@ export function createUserDirectory(options: UserDirectoryOptions): {
     redis: options.redis,
     logger,
     owner: options.owner,
+    ...(options.prefix && { prefix: options.prefix }),
     ttlSeconds: options.ttlSeconds,
     negativeTtlSeconds: options.negativeTtlSeconds,
     maxEntries: 100_000,
@@ -67,6 +70,7 @@ export function createUserDirectory(options: UserDirectoryOptions): {
   const subscription = subscribe({
     source: 'user',
     redis: options.redis,
+    ...(options.prefix && { prefix: options.prefix }),
     feed,
     logger,
     onEvent: (event) => {

@@ -12,8 +12,10 @@ export type UserStatusCacheOptions = {
   users: ServiceClient;
   redis?: Redis | undefined;
   logger: Logger;
-  /** Whose cache this is, in Redis keys: `portico:<owner>:user-status:<id>`. */
+  /** Whose cache this is, in Redis keys: `<prefix>:<owner>:user-status:<id>`. */
   owner: string;
+  /** The deployment's Redis key prefix (`REDIS_PREFIX`). */
+  prefix?: string;
   /** How long a known user's status is trusted; `user.*` events cut it short. */
   ttlSeconds: number;
   /** How long "no such user" is remembered. */
@@ -31,7 +33,8 @@ export type UserStatusCacheOptions = {
  */
 export function createUserStatusCache(options: UserStatusCacheOptions) {
   const { users, redis, logger } = options;
-  const redisKey = (id: string) => `portico:${options.owner}:user-status:${id}`;
+  const redisKey = (id: string) =>
+    `${options.prefix ?? 'portico'}:${options.owner}:user-status:${id}`;
   const counted = options.onLookup ?? (() => {});
 
   async function fromRedis(id: string): Promise<UserStatus | undefined> {
