@@ -15,18 +15,20 @@ export async function freePort() {
 }
 
 /**
- * Starts a built service (`node <entry>`) and forwards its output with a prefix.
- * The returned `stop()` is idempotent; an `exit` hook kills the child even if
- * the bench throws or is interrupted, so no process outlives the run.
+ * Starts a built service (`node [nodeArgs] <entry>`) and forwards its output with
+ * a prefix; `discardStdout` sends its stdout (a JSON log) to /dev/null instead,
+ * so the bench does not spend CPU reading it. The returned `stop()` is
+ * idempotent; an `exit` hook kills the child even if the bench throws or is
+ * interrupted, so no process outlives the run.
  */
-export function startService({ name, entry, env, cwd }) {
-  const child = spawn(process.execPath, [entry], {
+export function startService({ name, entry, env, cwd, nodeArgs = [], discardStdout = false }) {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
   });
   const prefix = (stream, target) =>
-    stream.on('data', (chunk) => {
+    stream?.on('data', (chunk) => {
       for (const line of String(chunk).split('\n')) if (line) target.write(`[${name}] ${line}\n`);
     });
   prefix(child.stdout, process.stderr);

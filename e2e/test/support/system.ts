@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createDatabase } from '@portico/db';
 import { type Served, serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
+import { Redis } from 'ioredis';
 import { createAuthService } from '../../../auth-service/src/app.js';
 import { readConfig as readAuthConfig } from '../../../auth-service/src/config.js';
 import { createGateway } from '../../../gateway/src/app.js';
@@ -49,7 +50,42 @@ async function slot(
  * embedded event feeds), and the gateway in front. Each service verifies
  * tokens against the auth service's JWKS.
  */
-export async function startSystem(env: Record<string, string> = {}): Promise<System> {
+export type SystemOptions = {
+  env?: Record<string, string>;
+  /** Production-style parts: Redis (cache tier, shared rate limits, Redis Streams events). */
+  redisUrl?: string | undefined;
+};
+
+/** A Redis client per service, all under one fresh key prefix, and how to clean up after them. */
+function redisParts(url: string | undefined) {
+  if (!url) return undefined;
+  const prefix = `e2e${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const clients: Redis[] = [];
+  const client = () => {
+    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    clients.push(redis);
+    return redis;
+  };
+  return {
+    prefix,
+    client,
+    async cleanUp() {
+      const admin = client();
+      let cursor = '0';
+      do {
+        const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        if (keys.length > 0) await admin.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      for (const redis of clients) redis.disconnect();
+    },
+  };
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
+  const env = options.env ?? {};
+  const redis = redisParts(options.redisUrl);
   const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   const [gw, auth, user, order, inventory] = await Promise.all(
     ['gateway', 'auth', 'user', 'order', 'inventory'].map(slot),
@@ -59,8 +95,10 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
     USER_SERVICE_URL: user!.url,
     ORDER_SERVICE_URL: order!.url,
     INVENTORY_SERVICE_URL: inventory!.url,
+    ...(redis && { REDIS_URL: options.redisUrl!, REDIS_PREFIX: redis.prefix }),
     ...env,
   };
+  const withRedis = () => (redis ? { redis: redis.client() } : {});
   const databases: { close: () => Promise<void> }[] = [];
   const db = <T>(service: string) => {
     const database = createDatabase<T>({ url: join(dir, `${service}.db`), service });
@@ -73,6 +111,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
     database: db('auth'),
     logger: silent('auth-service'),
     validateResponses: true,
+    ...withRedis(),
   });
   auth!.attach(authService.app);
   const userService = await createUserService({
@@ -80,6 +119,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
     database: db('user'),
     logger: silent('user-service'),
     validateResponses: true,
+    ...withRedis(),
   });
   user!.attach(userService.app);
   const orderService = await createOrderService({
@@ -87,6 +127,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
     database: db('order'),
     logger: silent('order-service'),
     validateResponses: true,
+    ...withRedis(),
   });
   order!.attach(orderService.app);
   const inventoryService = await createInventoryService({
@@ -94,9 +135,14 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
     database: db('inventory'),
     logger: silent('inventory-service'),
     validateResponses: true,
+    ...withRedis(),
   });
   inventory!.attach(inventoryService.app);
-  const gateway = createGateway({ config: loadGatewayConfig(urls), logger: silent('gateway') });
+  const gateway = createGateway({
+    config: loadGatewayConfig(urls),
+    logger: silent('gateway'),
+    ...withRedis(),
+  });
   gw!.attach(gateway.listener);
 
   return {
@@ -115,6 +161,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
       await authService.stop();
       for (const s of [gw, auth, user, order, inventory]) await s!.close();
       for (const database of databases) await database.close();
+      await redis?.cleanUp();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,395 @@
+// The gateway's cost, side by side with a bare Node proxy, in one run
+// (DESIGN.md "Commands"). Separate processes: a small backend (auth JWKS and
+// token endpoint, user lookup, the order list), a bare node:http keep-alive
+// proxy (bench/lib/bare-proxy.mjs: the Node limit) and the BUILT gateway
+// (gateway/dist/server.js) with every feature on; one load generator drives
+// the same authenticated GET through each, alternating, and the figures and
+// the ratio gateway ÷ bare proxy are printed and saved.
+//
+// `node gateway-bench.mjs --profile` runs the gateway alone under
+// `node --cpu-prof` instead and prints where its CPU time goes.
+//
+// Env (all optional): BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS
+// (5), BENCH_CONNECTIONS (50), BENCH_LOAD_GENERATOR (auto | wrk | autocannon).
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort, startService, waitForReady } from './lib/child-service.mjs';
+import { summarizeCpuProfile } from './lib/cpu-profile.mjs';
+import { chooseLoadGenerator, runLoad } from './lib/load-generator.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(benchDir, '..');
+const gatewayEntry = join(repoRoot, 'gateway/dist/server.js');
+const PATH = '/api/v1/orders';
+const GOAL = { ratio: 0.8, p99Factor: 2 };
+
+/** A whole number from the environment, clamped so no setting makes the run unbounded. */
+function setting(name, fallback, min, max) {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const profileMode = process.argv.includes('--profile');
+const settings = {
+  rounds: setting('BENCH_ROUNDS', 3, 1, 10),
+  seconds: setting('BENCH_SECONDS', 10, 1, 120),
+  warmupSeconds: setting('BENCH_WARMUP_SECONDS', 5, 0, 60),
+  connections: setting('BENCH_CONNECTIONS', 50, 1, 512),
+  loadGenerator: chooseLoadGenerator(),
+};
+
+const children = [];
+const scratch = mkdtempSync(join(tmpdir(), 'portico-gateway-bench-'));
+async function cleanUp() {
+  await Promise.all(children.map((child) => child.stop()));
+  rmSync(scratch, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the bench's processes\n`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+// Whatever happens, the whole run ends: every load window plus generous setup time.
+const loadSeconds = profileMode
+  ? settings.warmupSeconds + settings.seconds
+  : 2 * (settings.warmupSeconds + settings.rounds * settings.seconds);
+const watchdog = setTimeout(
+  () => {
+    process.stderr.write('gateway-bench: watchdog expired, aborting\n');
+    cleanUp().finally(() => process.exit(1));
+  },
+  (loadSeconds * 1.5 + 120) * 1000,
+);
+watchdog.unref();
+
+function start(name, entry, env, options = {}) {
+  const service = startService({ name, entry, env, cwd: repoRoot, ...options });
+  children.push(service);
+  return service;
+}
+
+async function startBackend() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const backend = start('backend', join(benchDir, 'lib/bench-backend.mjs'), { PORT: String(port) });
+  await waitForReady(`${url}/healthz`, backend);
+  const res = await fetch(`${url}/bench/user-token`, { signal: AbortSignal.timeout(5000) });
+  const { token } = await res.json();
+  return { url, token };
+}
+
+async function startBareProxy(backendUrl) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proxy = start('bare-proxy', join(benchDir, 'lib/bare-proxy.mjs'), {
+    PORT: String(port),
+    TARGET_URL: backendUrl,
+  });
+  await waitForReady(`${url}/healthz`, proxy);
+  return { url, pid: proxy.child.pid };
+}
+
+/** Which optional stages this build of the gateway has, read from its config schema. */
+async function gatewayFeatures() {
+  const { gatewayConfigSchemaFor } = await import(
+    pathToFileURL(join(repoRoot, 'gateway/dist/config.js')).href
+  );
+  const shape = gatewayConfigSchemaFor({}).shape ?? {};
+  return { rateLimit: 'RATE_LIMIT_PER_MINUTE' in shape };
+}
+
+async function startGateway(backendUrl, nodeArgs = []) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const gateway = start(
+    'gateway',
+    gatewayEntry,
+    {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AUTH_SERVICE_URL: backendUrl,
+      USER_SERVICE_URL: backendUrl,
+      ORDER_SERVICE_URL: backendUrl,
+      INVENTORY_SERVICE_URL: backendUrl,
+      REDIS_URL: '',
+      CORS_ORIGINS: '',
+      // Info-level JSON lines, one per request, written to /dev/null (discardStdout).
+      LOG_LEVEL: 'info',
+      // The limiter runs on every request but never refuses one.
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000000',
+    },
+    { nodeArgs, discardStdout: true },
+  );
+  await waitForReady(`${url}/healthz`, gateway);
+  return { url, gateway };
+}
+
+/** The bench measures nothing if the GET is refused: check both targets answer it first. */
+async function checkTargets(targets, token) {
+  for (const [name, base] of Object.entries(targets)) {
+    const res = await fetch(`${base}${PATH}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${name}: GET ${PATH} answered ${res.status}`);
+  }
+  if (targets.gateway) {
+    const anonymous = await fetch(`${targets.gateway}${PATH}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    await anonymous.arrayBuffer();
+    if (anonymous.status !== 401) {
+      throw new Error(`gateway: GET ${PATH} without a token answered ${anonymous.status}, not 401`);
+    }
+  }
+}
+
+const load = (base, token, seconds) =>
+  runLoad(settings.loadGenerator, {
+    url: `${base}${PATH}`,
+    headers: { authorization: `Bearer ${token}` },
+    connections: settings.connections,
+    seconds,
+  });
+
+/**
+ * A process's CPU time (user + system) in ms, from /proc (Linux; null elsewhere).
+ * CPU per request is steadier than requests/s on a shared machine: another
+ * process taking a core lowers the throughput of whichever target runs, but
+ * not the work each request costs.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+const round = (n, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function environment(loadBefore) {
+  return {
+    node: process.version,
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model,
+    // 1-minute load average: other work on the machine skews every figure here.
+    loadAverage: { before: loadBefore, after: round(loadavg()[0]) },
+  };
+}
+
+function describeFeatures(features) {
+  return [
+    'edge JWT (ES256, verified-token cache)',
+    'user status (LRU; user-service on a miss)',
+    features.rateLimit
+      ? 'rate limit (memory store, never refusing)'
+      : 'rate limit: NOT IN THIS BUILD',
+    'request id + traceparent',
+    'header rewriting',
+    'metrics (prom-client)',
+    'one info JSON log line per request (to /dev/null)',
+  ].join(', ');
+}
+
+function printComparison(result) {
+  const { runs, summary, features, environment: env } = result;
+  const ms = (n) => String(round(n)).padStart(8);
+  const row = (label, target, r) =>
+    `  ${label.padEnd(7)}${target.padEnd(9)}${String(Math.round(r.rps)).padStart(8)}${ms(r.p50)}${ms(r.p99)}` +
+    `${String(r.cpuUsPerRequest === null ? '-' : Math.round(r.cpuUsPerRequest)).padStart(8)}` +
+    `${String(r.non2xx).padStart(9)}${String(r.errors).padStart(8)}`;
+  const met = (ok) => (ok ? 'met' : 'MISSED');
+  const lines = [
+    '',
+    `Gateway vs bare node:http proxy: GET ${PATH} with a bearer token`,
+    `  ${settings.loadGenerator}, ${settings.connections} connections, ${settings.rounds} rounds × ${settings.seconds} s per target, ` +
+      `alternating, after ${settings.warmupSeconds} s warm-up each (${env.cpus} CPUs)`,
+    `  gateway: ${describeFeatures(features)}`,
+    '',
+    '  round  target      req/s  p50 ms  p99 ms  CPU µs  non-2xx  errors',
+    ...runs.map((r) => row(String(r.round), r.target, r)),
+    row('median', 'bare', summary.bare),
+    row('median', 'gateway', summary.gateway),
+    '',
+    `  gateway ÷ bare proxy: req/s ${round(summary.ratio)} (goal ≥ ${GOAL.ratio}: ${met(summary.ratio >= GOAL.ratio)}), ` +
+      `p99 ${round(summary.p99Factor)}× (goal ≤ ${GOAL.p99Factor}×: ${met(summary.p99Factor <= GOAL.p99Factor)})`,
+    ...(summary.cpuFactor === null
+      ? []
+      : [
+          `  CPU per request (the proxy process alone): gateway ${Math.round(summary.gateway.cpuUsPerRequest)} µs, ` +
+            `bare ${Math.round(summary.bare.cpuUsPerRequest)} µs, ${round(summary.cpuFactor)}×`,
+        ]),
+    `  load average ${env.loadAverage.before} before, ${env.loadAverage.after} after`,
+    '',
+  ];
+  if (runs.some((r) => r.non2xx > 0 || r.errors > 0)) {
+    lines.push('  WARNING: some requests failed; the figures above are not comparable.', '');
+  }
+  process.stdout.write(lines.join('\n'));
+}
+
+function save(prefix, result) {
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`Saved ${file}\n`);
+  return file;
+}
+
+async function compare() {
+  const backend = await startBackend();
+  const { url: bare, pid: barePid } = await startBareProxy(backend.url);
+  const { url: gateway, gateway: gatewayService } = await startGateway(backend.url);
+  const targets = { bare, gateway };
+  const pids = { bare: barePid, gateway: gatewayService.child.pid };
+  await checkTargets(targets, backend.token);
+  const features = await gatewayFeatures();
+  const loadBefore = round(loadavg()[0]);
+
+  if (settings.warmupSeconds > 0) {
+    process.stderr.write(`warm-up: ${settings.warmupSeconds} s on each target…\n`);
+    for (const base of [bare, gateway]) await load(base, backend.token, settings.warmupSeconds);
+  }
+  const runs = [];
+  for (let r = 1; r <= settings.rounds; r += 1) {
+    // ABBA order: a drift in the machine's load falls on both targets alike.
+    const order = r % 2 === 1 ? ['bare', 'gateway'] : ['gateway', 'bare'];
+    for (const target of order) {
+      process.stderr.write(`round ${r}/${settings.rounds}: ${target} for ${settings.seconds} s…\n`);
+      const cpuBefore = cpuMs(pids[target]);
+      const figures = await load(targets[target], backend.token, settings.seconds);
+      const cpuAfter = cpuMs(pids[target]);
+      const cpuUsPerRequest =
+        cpuBefore === null || cpuAfter === null
+          ? null
+          : ((cpuAfter - cpuBefore) * 1000) / figures.requests;
+      runs.push({ round: r, target, ...figures, cpuUsPerRequest });
+    }
+  }
+  const of = (target) => {
+    const mine = runs.filter((r) => r.target === target);
+    const pick = (key) => median(mine.map((r) => r[key]));
+    return {
+      rps: pick('rps'),
+      p50: pick('p50'),
+      p90: pick('p90'),
+      p99: pick('p99'),
+      cpuUsPerRequest: runs[0]?.cpuUsPerRequest === null ? null : pick('cpuUsPerRequest'),
+      non2xx: mine.reduce((n, r) => n + r.non2xx, 0),
+      errors: mine.reduce((n, r) => n + r.errors, 0),
+    };
+  };
+  const summary = { bare: of('bare'), gateway: of('gateway') };
+  summary.ratio = summary.gateway.rps / summary.bare.rps;
+  summary.p99Factor = summary.gateway.p99 / summary.bare.p99;
+  summary.cpuFactor =
+    summary.bare.cpuUsPerRequest === null
+      ? null
+      : summary.gateway.cpuUsPerRequest / summary.bare.cpuUsPerRequest;
+  const result = {
+    kind: 'gateway-vs-bare-proxy',
+    path: PATH,
+    settings,
+    features,
+    environment: environment(loadBefore),
+    runs,
+    summary,
+    goal: GOAL,
+  };
+  printComparison(result);
+  save('gateway', result);
+}
+
+async function profile() {
+  const profileDir = join(scratch, 'profile');
+  const backend = await startBackend();
+  const { url, gateway } = await startGateway(backend.url, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profileDir}`,
+  ]);
+  await checkTargets({ gateway: url }, backend.token);
+  if (settings.warmupSeconds > 0) await load(url, backend.token, settings.warmupSeconds);
+  process.stderr.write(`profiling the gateway under load for ${settings.seconds} s…\n`);
+  const figures = await load(url, backend.token, settings.seconds);
+  // A clean exit (SIGTERM → graceful shutdown → exit 0) is what writes the profile.
+  await gateway.stop();
+  const [name] = existsSync(profileDir) ? readdirSync(profileDir) : [];
+  if (!name) throw new Error('the gateway wrote no CPU profile');
+  const summary = summarizeCpuProfile(join(profileDir, name), repoRoot);
+
+  const table = (title, rows) => [
+    `  ${title}`,
+    ...rows.map(
+      (r) => `  ${String(r.percentOfBusy).padStart(5)}%  ${String(r.ms).padStart(6)} ms  ${r.name}`,
+    ),
+    '',
+  ];
+  process.stdout.write(
+    [
+      '',
+      `Gateway under --cpu-prof: ${Math.round(figures.rps)} req/s, p50 ${round(figures.p50)} ms, p99 ${round(figures.p99)} ms` +
+        ` (profiling slows it), ${summary.busyMs} ms busy of ${summary.totalMs} ms`,
+      '',
+      ...table('self time by function (% of busy time)', summary.selfTime),
+      ...table('self time by package', summary.byPackage),
+      ...table('inclusive time, gateway and packages/* code', summary.inclusiveOurs),
+    ].join('\n'),
+  );
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const kept = join(
+    resultsDir,
+    `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+  );
+  copyFileSync(join(profileDir, name), kept);
+  save('gateway-profile', {
+    kind: 'gateway-profile',
+    settings,
+    load: figures,
+    ...summary,
+    file: kept,
+  });
+}
+
+try {
+  if (!existsSync(gatewayEntry)) {
+    throw new Error(
+      `${gatewayEntry} is missing: build first (npx tsc -b; the root npm run bench does)`,
+    );
+  }
+  await (profileMode ? profile() : compare());
+} catch (error) {
+  process.stderr.write(`gateway-bench failed: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+  clearTimeout(watchdog);
+}
