@@ -1,30 +1,69 @@
 import { type Database, migrateToLatest } from '@portico/db';
+import { createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
-import { createTokenVerifier } from '@portico/token-auth';
+import { createTokenVerifier, requireAuth } from '@portico/token-auth';
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import type { InventoryConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createProductRepository } from './data/product-repository.js';
+import { createReservationRepository } from './data/reservation-repository.js';
 import type { InventoryDatabase } from './data/schema.js';
 import { seedDemoProducts } from './domain/demo-products.js';
+import { orderEventHandlers } from './domain/order-event-handlers.js';
+import { ORDER_SOURCE } from './domain/saga-contracts.js';
+import { internalRoutes } from './routes/internal.routes.js';
 import { productRoutes } from './routes/products.routes.js';
 
 export type InventoryDeps = {
   config: InventoryConfig;
   database: Database<InventoryDatabase>;
   logger: Logger;
+  redis?: Redis;
   now?: () => number;
   validateResponses?: boolean;
 };
 
-/** Builds the inventory service on its database (migrated, and seeded when asked); server.ts listens. */
-export async function createInventoryService(deps: InventoryDeps): Promise<{ app: Express }> {
-  const { config, database, logger } = deps;
+/**
+ * Builds the inventory service on its database (migrated, and seeded when
+ * asked) and starts its side of the order saga; server.ts listens.
+ */
+export async function createInventoryService(
+  deps: InventoryDeps,
+): Promise<{ app: Express; close: () => Promise<void> }> {
+  const { config, database, logger, redis } = deps;
+  const now = deps.now ?? Date.now;
   await migrateToLatest(database.db, migrations);
-  const products = createProductRepository(database.db, deps.now ?? Date.now);
+  const products = createProductRepository(database.db, now);
   if (config.SEED_DEMO_DATA === '1') await seedDemoProducts(products);
+
+  // No scope asked for: the client gets what it may hold (`events:read`).
+  const tokens = createServiceTokenProvider({
+    authUrl: config.AUTH_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+  });
+  // Long polls outlive the usual per-try timeout; they are never retried, the consumer loops.
+  const orderFeed = createServiceClient({
+    name: 'order-service',
+    baseUrl: config.ORDER_SERVICE_URL,
+    timeoutMs: 30_000,
+    retries: 0,
+    tokenProvider: tokens,
+  });
+  const outbox = createOutbox(database.db, 'inventory');
+  const events = startEventBus({
+    service: 'inventory-service',
+    db: database.db,
+    logger,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    outbox,
+    consume: { handlers: orderEventHandlers(now), feeds: { [ORDER_SOURCE]: orderFeed } },
+  });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
@@ -35,7 +74,7 @@ export async function createInventoryService(deps: InventoryDeps): Promise<{ app
     service: 'inventory-service',
     logger,
     trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping },
+    readiness: { database: database.ping, ...(redis && { redis: () => redis.ping() }) },
     routes: (app) => {
       app.use(
         validateAgainstSpec(specPath('inventory'), {
@@ -43,7 +82,19 @@ export async function createInventoryService(deps: InventoryDeps): Promise<{ app
         }),
       );
       app.use('/api/v1/inventory/products', productRoutes({ products, verifier }));
+      app.use('/internal/v1', requireAuth(verifier));
+      app.use(
+        '/internal/v1',
+        internalRoutes({ reservations: createReservationRepository(database.db, now) }),
+      );
+      app.use('/internal/v1', eventFeedRoutes(outbox));
     },
   });
-  return { app };
+  return {
+    app,
+    close: async () => {
+      await events.stop();
+      await orderFeed.close();
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { readConfigOrExit } from '@portico/config';
 import { createDatabase } from '@portico/db';
 import { serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
+import { Redis } from 'ioredis';
 import { createInventoryService } from './app.js';
 import { readConfig } from './config.js';
 import type { InventoryDatabase } from './data/schema.js';
@@ -13,12 +14,25 @@ const database = createDatabase<InventoryDatabase>({
   dataDir: config.DATA_DIR,
   service: 'inventory',
 });
-const { app } = await createInventoryService({ config, database, logger });
+const redis = config.REDIS_URL
+  ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  : undefined;
+redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable'));
+const { app, close } = await createInventoryService({
+  config,
+  database,
+  logger,
+  ...(redis && { redis }),
+});
 
 await serve(app, {
   port: config.PORT,
   host: config.HOST,
   logger,
   handleSignals: true,
-  onClose: () => database.close(),
+  onClose: async () => {
+    await close();
+    redis?.disconnect();
+    await database.close();
+  },
 });

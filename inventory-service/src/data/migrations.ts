@@ -1,3 +1,4 @@
+import { inboxMigration, outboxMigration } from '@portico/events';
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /** Forward-only; the same schema on SQLite and PostgreSQL. */
@@ -16,6 +17,24 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /** One row per order the saga asked about: the order's primary key makes handling it once per order cheap to check. */
+  '002_reservations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('reservations')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) =>
+          c.notNull().check(sql`state in ('reserved', 'released', 'rejected', 'cancelled')`),
+        )
+        .addColumn('items', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  /** `stock.reserved`, `stock.rejected`, `stock.released` out; `order.created`, `order.cancelled` in. */
+  '003_outbox': outboxMigration,
+  '004_inbox': inboxMigration,
 };
 
 /** Stock can never go below zero, whatever a bug upstream asks for. */

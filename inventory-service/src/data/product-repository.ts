@@ -1,8 +1,11 @@
 import { isUniqueViolation } from '@portico/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 import type { InventoryDatabase, ProductRow } from './schema.js';
 
 export type Product = { sku: string; name: string; priceCents: number; available: number; reserved: number };
+
+/** An admin's change: any of a new name, a new price, or stock to add. */
+export type ProductChange = { name?: string; priceCents?: number; restock?: number };
 
 const toProduct = (row: ProductRow): Product => ({
   sku: row.sku,
@@ -14,7 +17,21 @@ const toProduct = (row: ProductRow): Product => ({
 
 export class SkuTakenError extends Error {}
 
+/**
+ * A conditional stock update matched no row: someone moved the stock after it
+ * was checked. Thrown inside a transaction so the whole of it rolls back.
+ */
+export class StockMovedError extends Error {
+  constructor(sku: string) {
+    super(`The stock of ${sku} changed under a reservation.`);
+    this.name = 'StockMovedError';
+  }
+}
+
+/** `db` may be a transaction: the saga's handlers move stock inside the inbox's one. */
 export function createProductRepository(db: Kysely<InventoryDatabase>, now: () => number) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+
   return {
     async find(sku: string): Promise<Product | undefined> {
       const row = await db.selectFrom('products').selectAll().where('sku', '=', sku).executeTakeFirst();
@@ -26,6 +43,65 @@ export function createProductRepository(db: Kysely<InventoryDatabase>, now: () =
       let query = db.selectFrom('products').selectAll().orderBy('sku', 'asc').limit(limit);
       if (afterSku !== undefined) query = query.where('sku', '>', afterSku);
       return (await query.execute()).map(toProduct);
+    },
+
+    /**
+     * The products of `skus`, locked until the transaction ends on PostgreSQL
+     * (SQLite has one writer). Locked in sku order, so two reservations that
+     * share products cannot deadlock.
+     */
+    async lockAll(skus: readonly string[]): Promise<Map<string, Product>> {
+      if (skus.length === 0) return new Map();
+      let query = db.selectFrom('products').selectAll().where('sku', 'in', skus).orderBy('sku', 'asc');
+      if (postgres) query = query.forUpdate();
+      return new Map((await query.execute()).map((row) => [row.sku, toProduct(row)]));
+    },
+
+    /** Moves `quantity` from available to reserved, only if that much is available. */
+    async hold(sku: string, quantity: number): Promise<void> {
+      const result = await db
+        .updateTable('products')
+        .set((eb) => ({
+          available: eb('available', '-', quantity),
+          reserved: eb('reserved', '+', quantity),
+          updated_at: now(),
+        }))
+        .where('sku', '=', sku)
+        .where('available', '>=', quantity)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw new StockMovedError(sku);
+    },
+
+    /** Moves `quantity` back from reserved to available. */
+    async giveBack(sku: string, quantity: number): Promise<void> {
+      const result = await db
+        .updateTable('products')
+        .set((eb) => ({
+          available: eb('available', '+', quantity),
+          reserved: eb('reserved', '-', quantity),
+          updated_at: now(),
+        }))
+        .where('sku', '=', sku)
+        .where('reserved', '>=', quantity)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw new StockMovedError(sku);
+    },
+
+    /** Applies an admin's change; undefined when there is no such product. */
+    async update(sku: string, change: ProductChange): Promise<Product | undefined> {
+      const { name, priceCents, restock } = change;
+      const row = await db
+        .updateTable('products')
+        .set((eb) => ({
+          ...(name !== undefined && { name }),
+          ...(priceCents !== undefined && { price_cents: priceCents }),
+          ...(restock !== undefined && { available: eb('available', '+', restock) }),
+          updated_at: now(),
+        }))
+        .where('sku', '=', sku)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toProduct(row);
     },
 
     /** Throws SkuTakenError when the sku exists. */

@@ -2,7 +2,13 @@ import { decodeCursor, page } from '@portico/db';
 import { ConflictError, NotFoundError } from '@portico/errors';
 import { requireAuth, requireRole, type TokenVerifier } from '@portico/token-auth';
 import { Router } from 'express';
-import { type ProductRepository, SkuTakenError } from '../data/product-repository.js';
+import {
+  type ProductChange,
+  type ProductRepository,
+  SkuTakenError,
+} from '../data/product-repository.js';
+
+const notFound = () => new NotFoundError('No such product.', 'PRODUCT_NOT_FOUND');
 
 type NewProduct = { sku: string; name: string; priceCents: number; stock: number };
 
@@ -24,7 +30,7 @@ export function productRoutes(deps: {
 
   router.get('/:sku', async (req, res) => {
     const product = await deps.products.find(req.params.sku as string);
-    if (!product) throw new NotFoundError('No such product.', 'PRODUCT_NOT_FOUND');
+    if (!product) throw notFound();
     res.json(product);
   });
 
@@ -40,6 +46,13 @@ export function productRoutes(deps: {
         throw new ConflictError('A product with this sku exists.', 'SKU_TAKEN');
       throw error;
     }
+  });
+
+  // The spec admits only name, priceCents and restock (>= 1), at least one of them.
+  router.patch('/:sku', requireAuth(deps.verifier), requireRole('admin'), async (req, res) => {
+    const product = await deps.products.update(req.params.sku as string, req.body as ProductChange);
+    if (!product) throw notFound();
+    res.json(product);
   });
 
   return router;

@@ -1,0 +1,58 @@
+import type { EventEnvelope } from '@portico/events';
+import { z } from 'zod';
+
+/**
+ * inventory-service's side of the order saga (DESIGN.md, "The order saga"):
+ * what it reads from the `order` source and what it answers on `inventory`.
+ * Readers are tolerant: fields this service does not use are not required.
+ */
+export const ORDER_SOURCE = 'order';
+
+export const ORDER_CREATED = 'order.created';
+export const ORDER_CANCELLED = 'order.cancelled';
+export const STOCK_RESERVED = 'stock.reserved';
+export const STOCK_REJECTED = 'stock.rejected';
+export const STOCK_RELEASED = 'stock.released';
+
+// Loose 8-4-4-4-12 hex, as the OpenAPI `uuid` format checks it.
+const orderId = z.guid();
+
+const orderCreated = z.object({
+  orderId,
+  items: z
+    .array(z.object({ sku: z.string().min(1), quantity: z.number().int().positive() }))
+    .min(1),
+});
+
+const orderCancelled = z.object({ orderId });
+
+export type OrderCreated = z.infer<typeof orderCreated>;
+export type OrderCancelled = z.infer<typeof orderCancelled>;
+
+export type StockReserved = {
+  orderId: string;
+  /** The order's lines as it sent them, each with the price it was reserved at. */
+  items: { sku: string; quantity: number; unitPriceCents: number }[];
+  /** Σ quantity × unitPriceCents. */
+  totalCents: number;
+};
+
+export type RejectionCode = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'ORDER_CANCELLED';
+export type StockRejected = { orderId: string; code: RejectionCode; reason: string };
+export type StockReleased = { orderId: string; items: { sku: string; quantity: number }[] };
+
+/**
+ * An event that breaks the contract is a producer's bug: the handler throws,
+ * the consumer retries and then dead-letters it for an operator.
+ */
+function parse<T>(schema: z.ZodType<T>, event: EventEnvelope): T {
+  const result = schema.safeParse(event.data);
+  if (!result.success)
+    throw new Error(
+      `${event.type} ${event.id} breaks its contract: ${z.prettifyError(result.error)}`,
+    );
+  return result.data;
+}
+
+export const parseOrderCreated = (event: EventEnvelope) => parse(orderCreated, event);
+export const parseOrderCancelled = (event: EventEnvelope) => parse(orderCancelled, event);
