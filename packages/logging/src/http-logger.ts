@@ -7,6 +7,8 @@ import { traceContextFrom, traceparentOf } from './trace-context.js';
 
 type WithCaller = IncomingMessage & { caller?: { sub?: string; clientId?: string } };
 
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * Per request: accept or create the request id and W3C traceparent, return both
  * to the client, run the rest of the chain inside that context (so outgoing
@@ -19,8 +21,15 @@ export function requestLogger(logger: Logger): RequestHandler {
     logger,
     quietReqLogger: true,
     genReqId: (req) => (req as IncomingMessage & { traceId?: string }).id as string,
-    customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    // Probes and scrapes arrive every few seconds; at debug they do not drown the traffic.
+    customLogLevel: (req, res, err) =>
+      err || res.statusCode >= 500
+        ? 'error'
+        : res.statusCode >= 400
+          ? 'warn'
+          : PROBES.has((req.url ?? '').split('?')[0]!)
+            ? 'debug'
+            : 'info',
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     customProps: (req: WithCaller) => ({ userId: req.caller?.sub ?? req.caller?.clientId }),
