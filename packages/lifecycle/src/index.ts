@@ -1,5 +1,6 @@
 export { healthRouter, type ReadinessChecks, runChecks } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
+export { runService, type ServiceConfig, type ServiceParts } from './run-service.js';
 export { type Served, type ServeOptions, serve } from './serve.js';
 export { createServiceApp, type ServiceAppOptions } from './service-app.js';
 export { validateAgainstSpec } from './validate-requests.js';
