@@ -182,6 +182,27 @@ export function sagaSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
       expect(accepted.status).toBe(202);
     });
 
+    it('when user-service is down and the user is not cached, then the order is refused with 503 and Retry-After, and nothing is written', async () => {
+      const sku = await newProduct(system.gateway, admin, 5);
+      const ada = await newShopper(system.gateway);
+      system.takeDown('user');
+      try {
+        const refused = await call(system.order, '/api/v1/orders', {
+          body: { items: [{ sku, quantity: 1 }] },
+          token: ada.token,
+        });
+        expect(refused.status).toBe(503);
+        expect(refused.body.code).toBe('USER_SERVICE_UNAVAILABLE');
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      } finally {
+        system.bringUp('user');
+      }
+      expect((await call(system.order, '/api/v1/orders', { token: ada.token })).body.items).toEqual(
+        [],
+      );
+      expect(await product(system.gateway, sku)).toMatchObject({ available: 5, reserved: 0 });
+    });
+
     it.each([
       ['malformed JSON', '{"items": [', 400],
       ['no items', { items: [] }, 400],

@@ -25,23 +25,38 @@ export type System = {
   user: string;
   order: string;
   inventory: string;
+  /** Makes one service drop every connection (as if it were down) until `bringUp`. */
+  takeDown: (service: 'auth' | 'user' | 'order' | 'inventory') => void;
+  bringUp: (service: 'auth' | 'user' | 'order' | 'inventory') => void;
   stop: () => Promise<void>;
 };
 
 const silent = (service: string) => createLogger({ service, level: 'silent' });
 
 /** A listening server whose handler is set later, so every URL is known before any app is built. */
-async function slot(
-  service: string,
-): Promise<Served & { attach: (listener: RequestListener) => void }> {
+type Slot = Served & {
+  attach: (listener: RequestListener) => void;
+  down: (isDown: boolean) => void;
+};
+
+async function slot(service: string): Promise<Slot> {
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
-  const served = await serve((req, res) => handler(req, res), {
+  let isDown = false;
+  const served = await serve((req, res) => (isDown ? req.socket.destroy() : handler(req, res)), {
     port: 0,
     host: '127.0.0.1',
     logger: silent(service),
     drainMs: 200,
   });
-  return { ...served, attach: (listener) => (handler = listener) };
+  return {
+    ...served,
+    attach: (listener) => {
+      handler = listener;
+    },
+    down: (value) => {
+      isDown = value;
+    },
+  };
 }
 
 /**
@@ -151,6 +166,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     user: user!.url,
     order: order!.url,
     inventory: inventory!.url,
+    takeDown: (name) => ({ auth, user, order, inventory })[name]!.down(true),
+    bringUp: (name) => ({ auth, user, order, inventory })[name]!.down(false),
     stop: async () => {
       await gateway.close();
       await orderService.close();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
@@ -11,7 +11,12 @@ export const AUDIENCE = 'portico-api';
  * JWKS, user tokens, and the client-credentials endpoint the gateway logs in with.
  */
 export type AuthKit = {
+  kid: string;
+  /** The public key as the JWKS publishes it (for HS256-with-the-public-key forgeries). */
+  publicJwk: JWK;
   userToken: (sub?: string, claims?: Record<string, unknown>) => Promise<string>;
+  /** Signs any header and payload with the kit's key (ES256), for tokens jose refuses to make. */
+  signRaw: (header: Record<string, unknown>, payload: Record<string, unknown>) => Promise<string>;
   serviceToken: (clientId: string, scope: string) => Promise<string>;
   /** Serves `/.well-known/jwks.json` and `POST /api/v1/auth/token`; 404 otherwise. */
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -38,7 +43,19 @@ export async function createAuthKit(): Promise<AuthKit> {
   const serviceToken = (clientId: string, scope: string) =>
     sign({ client_id: clientId, scope }, clientId);
 
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return {
+    kid,
+    publicJwk: jwk,
+    signRaw: async (header, payload) => {
+      const input = `${b64(header)}.${b64(payload)}`;
+      const signature = await webcrypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        privateKey,
+        new TextEncoder().encode(input),
+      );
+      return `${input}.${Buffer.from(signature).toString('base64url')}`;
+    },
     userToken: (sub = randomUUID(), claims = {}) => sign({ roles: ['user'], ...claims }, sub),
     serviceToken,
     jwksFetches: () => fetches,

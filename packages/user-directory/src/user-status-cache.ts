@@ -89,9 +89,14 @@ export function createUserStatusCache(options: UserStatusCacheOptions) {
       if (status !== undefined) counted('memory', 'hit');
       return status;
     },
-    async get(id: string): Promise<UserStatus | undefined> {
+    /** The status, from the cache or user-service; rejects when neither can answer. */
+    async get(id: string): Promise<UserStatus> {
       counted('memory', cache.has(id) ? 'hit' : 'miss');
-      return cache.fetch(id);
+      // With allowStaleOnFetchRejection, a failed look-up with nothing stale to
+      // fall back on resolves to undefined rather than rejecting.
+      const status = await cache.fetch(id);
+      if (status === undefined) throw new Error('user-service unavailable and nothing cached');
+      return status;
     },
     /** Forgets a user in both tiers, on a `user.*` event. */
     async invalidate(id: string): Promise<void> {

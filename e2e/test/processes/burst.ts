@@ -1,0 +1,210 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ExitReport, ProcessSystem, ServiceName } from '../support/processes.js';
+import type { Shopper } from '../support/shop.js';
+import { within } from '../support/system.js';
+
+export type Line = { sku: string; quantity: number };
+
+/** One order of a burst: who places it, with which key, and what came of it. */
+export type Placement = {
+  index: number;
+  shopper: Shopper;
+  key: string;
+  items: Line[];
+  id?: string;
+  acceptedAt?: number;
+  /** Every answer the client got, in order (0: no answer). */
+  statuses: number[];
+};
+
+export type FinalOrder = { id: string; status: string; items: Line[]; history: unknown[] };
+
+/** `count` orders over the shoppers and skus: one to three units of one sku, every fourth a second line. */
+export function planBurst(run: string, count: number, shoppers: Shopper[], skus: string[]) {
+  return Array.from({ length: count }, (_, i): Placement => {
+    const items = [{ sku: skus[i % skus.length]!, quantity: 1 + (i % 3) }];
+    if (i % 4 === 0) items.push({ sku: skus[(i + 1) % skus.length]!, quantity: 1 });
+    return {
+      index: i,
+      shopper: shoppers[i % shoppers.length]!,
+      key: `${run}-${i}`,
+      items,
+      statuses: [],
+    };
+  });
+}
+
+async function postOrder(gateway: string, p: Placement) {
+  try {
+    const res = await fetch(`${gateway}/api/v1/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${p.shopper.token}`,
+        'idempotency-key': p.key,
+      },
+      body: JSON.stringify({ items: p.items }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    let body: { id?: string } | undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.status, body, text };
+  } catch (error) {
+    return { status: 0, body: undefined, text: String(error) };
+  }
+}
+
+/**
+ * Places an order, repeating it with the same Idempotency-Key while the answer
+ * means "not now" (no answer, 502, 503, 504), with backoff, for at most `withinMs`.
+ */
+export async function placeUntilAccepted(
+  gateway: string,
+  p: Placement,
+  withinMs: number,
+  onRefused: (status: number) => void,
+): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const { status, body, text } = await postOrder(gateway, p);
+    p.statuses.push(status);
+    if (status === 202 && body?.id) {
+      p.id = body.id;
+      p.acceptedAt = Date.now();
+      return;
+    }
+    const retryable = status === 0 || status === 502 || status === 503 || status === 504;
+    if (!retryable || Date.now() > deadline) {
+      throw new Error(
+        `order ${p.key}: ${status} after ${attempt + 1} tries: ${text.slice(0, 300)}`,
+      );
+    }
+    onRefused(status);
+    await sleep(Math.min(1000, 50 * 2 ** attempt));
+  }
+  throw new Error(`order ${p.key}: too many tries`);
+}
+
+export type Progress = { accepted: number; refused: number; killedAt?: number };
+
+/**
+ * Places the burst concurrently, one order starting every `paceMs`; SIGKILLs
+ * `victim` once `killAfter` orders were accepted, starts it again (same port
+ * and data) when `restartWhen` resolves, and resolves when every order was accepted.
+ */
+export async function burstWithCrash(
+  system: ProcessSystem,
+  placements: Placement[],
+  options: {
+    victim: ServiceName;
+    killAfter: number;
+    paceMs: number;
+    placeWithinMs: number;
+    restartWhen: (progress: Progress) => Promise<void>;
+  },
+) {
+  const progress: Progress = { accepted: 0, refused: 0 };
+  let killing: Promise<ExitReport> | undefined;
+  const placing = Promise.allSettled(
+    placements.map(async (p, i) => {
+      await sleep(i * options.paceMs);
+      await placeUntilAccepted(system.gateway, p, options.placeWithinMs, () => {
+        progress.refused += 1;
+      });
+      progress.accepted += 1;
+      if (progress.accepted === options.killAfter) {
+        killing = system.kill(options.victim).then((report) => {
+          progress.killedAt = Date.now();
+          return report;
+        });
+      }
+    }),
+  );
+  await within(30_000, async () => killing !== undefined);
+  const killed = await killing!;
+  let restartedAt: number;
+  try {
+    await options.restartWhen(progress);
+  } finally {
+    await system.start(options.victim);
+    restartedAt = Date.now();
+  }
+  const failed = (await placing).filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} orders were never accepted; first: ${(failed[0] as PromiseRejectedResult).reason}`,
+    );
+  }
+  return { killed, killedAt: progress.killedAt!, restartedAt, refused: progress.refused };
+}
+
+/** Polls every order until none is pending, at most `withinMs`; the final orders by index. */
+export async function allTerminal(
+  gateway: string,
+  placements: Placement[],
+  withinMs: number,
+): Promise<FinalOrder[]> {
+  const finals = new Map<number, FinalOrder>();
+  const deadline = Date.now() + withinMs;
+  while (finals.size < placements.length && Date.now() < deadline) {
+    for (const p of placements) {
+      if (finals.has(p.index)) continue;
+      const res = await fetch(`${gateway}/api/v1/orders/${p.id}`, {
+        headers: { authorization: `Bearer ${p.shopper.token}` },
+        signal: AbortSignal.timeout(5000),
+      }).catch(() => undefined);
+      const order = res?.status === 200 ? ((await res.json()) as FinalOrder) : undefined;
+      if (order && order.status !== 'pending') finals.set(p.index, order);
+    }
+    if (finals.size < placements.length) await sleep(100);
+  }
+  const stuck = placements.filter((p) => !finals.has(p.index)).map((p) => p.id);
+  if (stuck.length > 0) {
+    throw new Error(
+      `${stuck.length} orders still pending after ${withinMs} ms: ${stuck.join(', ')}`,
+    );
+  }
+  return placements.map((p) => finals.get(p.index)!);
+}
+
+/** Every order a shopper has, through the gateway's paginated list. */
+export async function listedIds(gateway: string, shopper: Shopper): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 100; page += 1) {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const res = await fetch(`${gateway}/api/v1/orders?limit=100${query}`, {
+      headers: { authorization: `Bearer ${shopper.token}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+    ids.push(...body.items.map((o) => o.id));
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return ids.sort();
+}
+
+/** Retries `check` until it stops throwing, at most `withinMs`; then rethrows its last error. */
+export async function eventually<T>(withinMs: number, check: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(100);
+    }
+  }
+}
+
+export const countBy = (values: (string | number)[]) =>
+  values.reduce<Record<string, number>>((acc, v) => {
+    acc[v] = (acc[v] ?? 0) + 1;
+    return acc;
+  }, {});
