@@ -77,8 +77,9 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
 
     afterAll(async () => {
       if (!system) return;
-      await system.cleanUp({ keep: failed });
-      if (failed) console.info(`logs and databases kept in ${system.dir}`);
+      const keep = failed || process.env.KEEP_PROCESS_LOGS === '1';
+      await system.cleanUp({ keep });
+      if (keep) console.info(`logs and databases kept in ${system.dir}`);
     }, 60_000);
 
     /** Starts `name` again if a failed test left it down, so the next test finds a whole system. */

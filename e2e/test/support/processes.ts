@@ -241,7 +241,7 @@ export async function startProcesses(options: ProcessSystemOptions = {}): Promis
     if (!entry || entry.done) throw new Error(`${name} is not running`);
     const started = Date.now();
     entry.child.kill(sig);
-    const timer = sleep(withinMs, 'timeout' as const);
+    const timer = sleep(withinMs, 'timeout' as const, { ref: false });
     let result = await Promise.race([entry.exited, timer]);
     const timedOut = result === 'timeout';
     if (result === 'timeout') {

@@ -17,7 +17,9 @@ export async function newShopper(gateway: string, name = 'Shopper'): Promise<Sho
 }
 
 export async function adminToken(gateway: string): Promise<string> {
-  return (await call(gateway, '/api/v1/auth/login', { body: ADMIN })).body.access_token;
+  const login = await call(gateway, '/api/v1/auth/login', { body: ADMIN });
+  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+  return login.body.access_token;
 }
 
 /** Creates a product with `stock` units as the admin; returns its sku. */
