@@ -19,6 +19,7 @@ export default {
   moduleNameMapper: {
     '^@portico/openapi$': '<rootDir>/openapi/src/index.ts',
     '^@portico/openapi/(.*)$': '<rootDir>/openapi/src/generated/$1.ts',
+    '^@portico/sdk$': '<rootDir>/sdk/src/index.ts',
     '^@portico/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

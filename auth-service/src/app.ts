@@ -35,6 +35,8 @@ import { keyRoutes } from './routes/keys.routes.js';
 const CLOCK_SKEW_SECONDS = 30;
 
 export type AuthDeps = {
+  /** Aborted when the server starts draining: the event feed's long polls end early. */
+  draining?: AbortSignal;
   config: AuthConfig;
   database: Database<AuthDatabase>;
   logger: Logger;
@@ -150,7 +152,7 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
         }),
       );
       app.use('/internal/v1', internalRoutes({ accounts: accountRepository, verifier }));
-      app.use('/internal/v1', eventFeedRoutes(outbox));
+      app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });
   return { app, keyRing, stop: events.stop };

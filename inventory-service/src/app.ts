@@ -19,6 +19,8 @@ import { internalRoutes } from './routes/internal.routes.js';
 import { productRoutes } from './routes/products.routes.js';
 
 export type InventoryDeps = {
+  /** Aborted when the server starts draining: the event feed's long polls end early. */
+  draining?: AbortSignal;
   config: InventoryConfig;
   database: Database<InventoryDatabase>;
   logger: Logger;
@@ -87,7 +89,7 @@ export async function createInventoryService(
         '/internal/v1',
         internalRoutes({ reservations: createReservationRepository(database.db, now) }),
       );
-      app.use('/internal/v1', eventFeedRoutes(outbox));
+      app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });
   return {

@@ -17,6 +17,8 @@ import { sagaEventHandlers, startSagaTimeouts } from './domain/saga.js';
 import { orderRoutes } from './routes/orders.routes.js';
 
 export type OrderDeps = {
+  /** Aborted when the server starts draining: the event feed's long polls end early. */
+  draining?: AbortSignal;
   config: OrderConfig;
   database: Database<OrderDatabase>;
   logger: Logger;
@@ -95,7 +97,7 @@ export async function createOrderService(
       );
       app.use(requireAuth(verifier));
       app.use('/api/v1/orders', orderRoutes({ orders, repository }));
-      app.use('/internal/v1', eventFeedRoutes(outbox));
+      app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });
   return {

@@ -16,6 +16,8 @@ import { internalRoutes } from './routes/internal.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 
 export type UserDeps = {
+  /** Aborted when the server starts draining: the event feed's long polls end early. */
+  draining?: AbortSignal;
   config: UserConfig;
   database: Database<UserDatabase>;
   logger: Logger;
@@ -88,7 +90,7 @@ export async function createUserService(
       app.use(requireAuth(verifier));
       app.use('/api/v1/users', userRoutes(profiles));
       app.use('/internal/v1', internalRoutes(profiles));
-      app.use('/internal/v1', eventFeedRoutes(outbox));
+      app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });
   return {

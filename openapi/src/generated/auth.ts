@@ -392,6 +392,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwkSet"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getDiscovery: {
@@ -412,6 +413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Discovery"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     rotateSigningKey: {

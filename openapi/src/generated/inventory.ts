@@ -200,16 +200,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A dependency is down (codes `UPSTREAM_UNAVAILABLE`, `AUTH_UNAVAILABLE`). */
-        ServiceUnavailable: {
-            headers: {
-                "Retry-After"?: number;
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description No valid access token (codes `TOKEN_REQUIRED`, `INVALID_TOKEN`). */
         Unauthorized: {
             headers: {

@@ -22,7 +22,7 @@ function intParam(value: unknown, name: string, fallback: number, max: number): 
  * idle consumer hears of an event within milliseconds. `after=latest` returns
  * no events and the current position, for subscribers that only want what is new.
  */
-export function eventFeedRoutes(outbox: OutboxFeed): Router {
+export function eventFeedRoutes(outbox: OutboxFeed, draining?: AbortSignal): Router {
   const router = Router();
   router.get('/events', requireScope('events:read'), async (req, res) => {
     const limit = intParam(req.query.limit, 'limit', 100, MAX_LIMIT) || 1;
@@ -34,17 +34,19 @@ export function eventFeedRoutes(outbox: OutboxFeed): Router {
     const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER);
 
     let batch = await outbox.readAfter(after, limit);
-    if (batch.length === 0 && waitMs > 0) {
+    if (batch.length === 0 && waitMs > 0 && !draining?.aborted) {
       await new Promise<void>((resolve) => {
         const done = () => {
           off();
           clearTimeout(timer);
           req.off('close', done);
+          draining?.removeEventListener('abort', done);
           resolve();
         };
         const off = outbox.onCommit(done);
         const timer = setTimeout(done, waitMs);
         req.once('close', done);
+        draining?.addEventListener('abort', done, { once: true });
       });
       if (!req.socket.destroyed) batch = await outbox.readAfter(after, limit);
     }

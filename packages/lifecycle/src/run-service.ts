@@ -21,6 +21,8 @@ export type ServiceParts<C, DB> = {
   logger: Logger;
   /** Set when REDIS_URL is: the cache tier, rate-limit store and event streams. */
   redis?: Redis;
+  /** Aborted when the server starts draining on SIGTERM: long polls end early. */
+  draining?: AbortSignal;
 };
 
 /**
@@ -50,10 +52,12 @@ export async function runService<C extends ServiceConfig, DB>(options: {
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable'));
+  const draining = new AbortController();
   const { app, close } = await options.create({
     config,
     database,
     logger,
+    draining: draining.signal,
     ...(redis && { redis }),
   });
 
@@ -62,6 +66,7 @@ export async function runService<C extends ServiceConfig, DB>(options: {
     host: config.HOST,
     logger,
     handleSignals: true,
+    draining,
     onClose: async () => {
       await close();
       redis?.disconnect();

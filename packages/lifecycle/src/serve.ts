@@ -17,6 +17,8 @@ export type ServeOptions = {
   logger: Logger;
   /** Releases what the service opened (database, Redis), after the last request. */
   onClose?: () => Promise<void>;
+  /** Aborted when draining starts: long polls answer at once instead of holding the drain. */
+  draining?: AbortController;
   /** How long in-flight requests may take to finish on shutdown. */
   drainMs?: number;
   /** Stop on SIGTERM / SIGINT (server.ts wants this; tests do not). */
@@ -48,6 +50,7 @@ export async function serve(listener: RequestListener, options: ServeOptions): P
   const close = () => {
     closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      options.draining?.abort();
       server.closeIdleConnections();
       // RFC 9112 §9.6: a busy keep-alive socket would otherwise stay open after its
       // response until the client's idle timeout, holding the drain for seconds.
