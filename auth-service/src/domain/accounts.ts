@@ -54,28 +54,37 @@ export function createAccounts(deps: {
       return { id: account.id, email: account.email, name: account.name };
     },
 
-    /** Creates the configured admin, or brings an existing account's password and roles up to date. */
+    /**
+     * Creates the configured admin, or brings an existing account's password and
+     * roles up to date. Two replicas starting together may both find no admin:
+     * the one whose insert loses the race updates the winner's row instead.
+     */
     async ensureAdmin(email: string, password: string): Promise<void> {
       const existing = await repository.findByEmail(email);
-      if (existing) {
-        const unchanged = await verifyPassword(existing.passwordHash, password);
-        await repository.update(existing.id, {
-          ...(!unchanged && { passwordHash: await hashPassword(password) }),
-          roles: ['user', 'admin'],
-          status: 'active',
-        });
-        // A changed password ends every session the old one opened (ASVS 5, V7.4.3).
-        if (!unchanged) await refreshTokens.revokeAllOf(existing.id);
-        return;
+      if (!existing) {
+        try {
+          await insertAnnounced({
+            id: randomUUID(),
+            email: email.toLowerCase(),
+            name: 'Administrator',
+            passwordHash: await hashPassword(password),
+            roles: ['user', 'admin'],
+            status: 'active',
+          });
+          return;
+        } catch (error) {
+          if (!(error instanceof EmailTakenError)) throw error;
+          return this.ensureAdmin(email, password);
+        }
       }
-      await insertAnnounced({
-        id: randomUUID(),
-        email: email.toLowerCase(),
-        name: 'Administrator',
-        passwordHash: await hashPassword(password),
+      const unchanged = await verifyPassword(existing.passwordHash, password);
+      await repository.update(existing.id, {
+        ...(!unchanged && { passwordHash: await hashPassword(password) }),
         roles: ['user', 'admin'],
         status: 'active',
       });
+      // A changed password ends every session the old one opened (ASVS 5, V7.4.3).
+      if (!unchanged) await refreshTokens.revokeAllOf(existing.id);
     },
   };
 }

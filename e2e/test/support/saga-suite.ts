@@ -1,13 +1,20 @@
 import { adminToken, expectInvariant, newProduct, newShopper, product, settled } from './shop.js';
-import { call, type System, startSystem } from './system.js';
+import { call, type System, type SystemOptions, startSystem } from './system.js';
 
-/** The saga's behaviour, the same over both event transports. */
-export function sagaSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
+/**
+ * The saga's behaviour, the same over both event transports and both databases;
+ * `parts` adds production parts beyond Redis (PostgreSQL per service).
+ */
+export function sagaSuite(
+  mode: 'embedded' | 'redis' | 'postgres+redis',
+  redisUrl?: string,
+  parts: Pick<SystemOptions, 'postgres'> = {},
+) {
   describe(`the order saga through the gateway (${mode} mode)`, () => {
     let system: System;
     let admin: string;
     beforeAll(async () => {
-      system = await startSystem({ redisUrl });
+      system = await startSystem({ redisUrl, ...parts });
       admin = await adminToken(system.gateway);
     });
     afterAll(() => system.stop());

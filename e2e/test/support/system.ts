@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { createDatabase } from '@portico/db';
 import { type Served, serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { createAuthService } from '../../../auth-service/src/app.js';
 import { readConfig as readAuthConfig } from '../../../auth-service/src/config.js';
 import { createGateway } from '../../../gateway/src/app.js';
@@ -69,7 +71,64 @@ export type SystemOptions = {
   env?: Record<string, string>;
   /** Production-style parts: Redis (cache tier, shared rate limits, Redis Streams events). */
   redisUrl?: string | undefined;
+  /**
+   * Production-style databases: through this superuser URL, each service gets a
+   * fresh PostgreSQL database and its own login role (no other role may connect),
+   * all dropped by `stop()`. Unset: a SQLite file per service.
+   */
+  postgres?: { adminUrl: string } | undefined;
 };
+
+/** One service's own PostgreSQL database and login role. */
+export type ServiceDatabase = { service: string; name: string; role: string; url: string };
+
+/**
+ * Creates, per service, a database and a login role of the same fresh name
+ * (`portico_<service>_<random>`, with a random password) that owns it; CONNECT is
+ * revoked from PUBLIC, so no other service's role can open it. `dropAll` removes
+ * every database and role it made (databases first: a role cannot be dropped
+ * while it owns one).
+ */
+export function isolatedPostgres(adminUrl: string) {
+  const made: ServiceDatabase[] = [];
+  const asAdmin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    async create(service: string): Promise<ServiceDatabase> {
+      const name = `portico_${service.replaceAll('-', '_')}_${randomBytes(4).toString('hex')}`;
+      const password = randomBytes(18).toString('base64url');
+      await asAdmin(async (admin) => {
+        // Identifiers are generated above (lowercase, digits, _): safe to inline.
+        await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+        await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+        await admin.query(`REVOKE ALL ON DATABASE ${name} FROM PUBLIC`);
+        await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${name} TO ${name}`);
+      });
+      const url = new URL(adminUrl);
+      url.username = name;
+      url.password = password;
+      url.pathname = `/${name}`;
+      const entry = { service, name, role: name, url: url.toString() };
+      made.push(entry);
+      return entry;
+    },
+    async dropAll(): Promise<void> {
+      await asAdmin(async (admin) => {
+        for (const { name, role } of made.splice(0)) {
+          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await admin.query(`DROP ROLE IF EXISTS ${role}`);
+        }
+      });
+    },
+  };
+}
 
 /** A Redis client per service, all under one fresh key prefix, and how to clean up after them. */
 function redisParts(url: string | undefined) {
@@ -114,9 +173,19 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     ...env,
   };
   const withRedis = () => (redis ? { redis: redis.client() } : {});
+  const postgres = options.postgres && isolatedPostgres(options.postgres.adminUrl);
+  const urlsByService = new Map<string, string>();
+  if (postgres)
+    for (const service of ['auth', 'user', 'order', 'inventory'])
+      urlsByService.set(service, (await postgres.create(service)).url);
   const databases: { close: () => Promise<void> }[] = [];
   const db = <T>(service: string) => {
-    const database = createDatabase<T>({ url: join(dir, `${service}.db`), service });
+    const database = createDatabase<T>({
+      url: urlsByService.get(service) ?? join(dir, `${service}.db`),
+      service,
+      // Four services share a PostgreSQL server with other suites: keep pools small.
+      poolSize: 5,
+    });
     databases.push(database);
     return database;
   };
@@ -178,6 +247,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await authService.stop();
       for (const s of [gw, auth, user, order, inventory]) await s!.close();
       for (const database of databases) await database.close();
+      await postgres?.dropAll();
       await redis?.cleanUp();
       rmSync(dir, { recursive: true, force: true });
     },
