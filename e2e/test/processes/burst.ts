@@ -140,7 +140,14 @@ export async function burstWithCrash(
       `${failed.length} orders were never accepted; first: ${(failed[0] as PromiseRejectedResult).reason}`,
     );
   }
-  return { killed, killedAt: progress.killedAt!, restartedAt, refused: progress.refused };
+  const lastAcceptedAt = Math.max(...placements.map((p) => p.acceptedAt!));
+  return {
+    killed,
+    killedAt: progress.killedAt!,
+    restartedAt,
+    lastAcceptedAt,
+    refused: progress.refused,
+  };
 }
 
 /** Polls every order until none is pending, at most `withinMs`; the final orders by index. */

@@ -193,6 +193,8 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
           report(`${mode} b`, {
             clientAnswers: countBy(placements.flatMap((p) => p.statuses)),
             outageMs: burst.restartedAt - burst.killedAt,
+            // The gateway's circuit for order-service stays open BREAKER_HALF_OPEN_AFTER_MS (10 s).
+            allAcceptedAfterRestartMs: burst.lastAcceptedAt - burst.restartedAt,
             statuses: countBy(finals.map((o) => o.status)),
             terminalAfterRestartMs: terminalMs,
             invariantAfterRestartMs: invariantMs,

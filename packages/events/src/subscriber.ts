@@ -24,12 +24,15 @@ export function subscribe(options: {
 }) {
   const stop = new AbortController();
   const { logger, onEvent } = options;
-  const blocking = options.redis?.duplicate();
+  // No command timeout on the blocking connection: XREAD waits up to its BLOCK
+  // time, and a caller's short timeout (the gateway's is 500 ms) would fail every read.
+  const blocking = options.redis?.duplicate({ commandTimeout: undefined });
   blocking?.on('error', () => {});
   let failures = 0;
 
+  // Kept across reconnects, so events published while a read failed are not skipped.
+  let last = '$';
   async function followRedis(redis: Redis): Promise<void> {
-    let last = '$';
     while (!stop.signal.aborted) {
       const reply = (await redis.xread(
         'BLOCK',
