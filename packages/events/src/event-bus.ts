@@ -40,7 +40,7 @@ export function startEventBus<DB extends EventTables>(options: EventBusOptions<D
 
   if (outbox && redis) {
     const relay = startRedisRelay({
-      db: db as unknown as Kysely<EventTables>,
+      db,
       outbox,
       redis,
       logger,

@@ -13,8 +13,8 @@ const BATCH = 200;
  * between XADD and marking the row sends it twice, never loses it; consumers
  * are idempotent. On PostgreSQL replicas share the work with SKIP LOCKED.
  */
-export function startRedisRelay(options: {
-  db: Kysely<EventTables>;
+export function startRedisRelay<DB extends EventTables>(options: {
+  db: Kysely<DB>;
   outbox: OutboxFeed;
   redis: Redis;
   logger: Logger;
@@ -23,7 +23,8 @@ export function startRedisRelay(options: {
   /** The deployment's Redis key prefix. */
   prefix?: string;
 }) {
-  const { db, outbox, redis, logger } = options;
+  const { outbox, redis, logger } = options;
+  const db = options.db as unknown as Kysely<EventTables>;
   const stream = streamOf(outbox.source, options.prefix);
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   let stopped = false;

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, type Database, migrateToLatest } from '@portico/db';
+import { createLogger } from '@portico/logging';
+import { Redis } from 'ioredis';
+import {
+  createInbox,
+  createOutbox,
+  type EventEnvelope,
+  type EventTables,
+  type Handlers,
+  inboxMigration,
+  outboxMigration,
+  startRedisConsumer,
+  startRedisRelay,
+  streamOf,
+} from '../src/index.js';
+
+const redisUrl = process.env.REDIS_URL;
+const logger = createLogger({ service: 'events-test', level: 'silent' });
+
+type DB = EventTables & { effects: { event_id: string } };
+
+async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`not within ${ms} ms`);
+}
+
+const suite = redisUrl ? describe : describe.skip;
+if (!redisUrl)
+  process.stderr.write('Redis Streams transport tests skipped: REDIS_URL is not set.\n');
+
+suite('the Redis Streams transport', () => {
+  let dir: string;
+  let redis: Redis;
+  let producer: Database<DB>;
+  let consumerDb: Database<DB>;
+  let prefix: string;
+  const stops: (() => Promise<void>)[] = [];
+
+  const effects = async () =>
+    (await consumerDb.db.selectFrom('effects').select('event_id').execute()).map((r) => r.event_id);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'portico-events-'));
+    prefix = `evt${randomUUID().slice(0, 8)}`;
+    redis = new Redis(redisUrl!, { maxRetriesPerRequest: 1 });
+    producer = createDatabase<DB>({ url: join(dir, 'producer.db'), service: 'producer' });
+    consumerDb = createDatabase<DB>({ url: join(dir, 'consumer.db'), service: 'consumer' });
+    await migrateToLatest(producer.db, { '001': outboxMigration });
+    await migrateToLatest(consumerDb.db, {
+      '001': inboxMigration,
+      '002': {
+        up: async (db) => {
+          await db.schema
+            .createTable('effects')
+            .addColumn('event_id', 'text', (c) => c.primaryKey())
+            .execute();
+        },
+      },
+    });
+  });
+
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await producer.close();
+    await consumerDb.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const handlers = (fail?: () => boolean): Handlers<DB> => ({
+    'thing.happened': async (trx, event) => {
+      if (fail?.()) throw new Error('handler failed');
+      await trx.insertInto('effects').values({ event_id: event.id }).execute();
+    },
+  });
+
+  function startConsumer(
+    options: { fail?: () => boolean; maxAttempts?: number; claimIdleMs?: number } = {},
+  ) {
+    const inbox = createInbox({ db: consumerDb.db, handlers: handlers(options.fail) });
+    const consumer = startRedisConsumer({
+      group: 'consumer',
+      sources: ['producer'],
+      inbox,
+      redis,
+      logger,
+      prefix,
+      blockMs: 200,
+      ...(options.maxAttempts && { maxAttempts: options.maxAttempts }),
+      ...(options.claimIdleMs && { claimIdleMs: options.claimIdleMs }),
+    });
+    stops.push(consumer.stop);
+    return consumer;
+  }
+
+  async function publish(count: number): Promise<string[]> {
+    const outbox = createOutbox(producer.db, 'producer');
+    const relay = startRedisRelay({ db: producer.db, outbox, redis, logger, prefix, pollMs: 50 });
+    stops.push(relay.stop);
+    for (let i = 0; i < count; i += 1)
+      await outbox.transaction((_trx, emit) => emit('thing.happened', { i }));
+    const rows = await producer.db.selectFrom('outbox').select('id').orderBy('seq').execute();
+    return rows.map((r) => r.id);
+  }
+
+  it('when a producer commits events, then the group consumes each once, in the same transaction as its effect', async () => {
+    startConsumer();
+    const ids = await publish(5);
+    await within(5000, async () => (await effects()).length === 5);
+    expect((await effects()).sort()).toEqual([...ids].sort());
+    const stream = streamOf('producer', prefix);
+    await within(
+      2000,
+      async () => ((await redis.xpending(stream, 'consumer')) as [number])[0] === 0,
+    );
+  });
+
+  it('when a consumer crashed holding entries, then another claims them and handles each once', async () => {
+    const stream = streamOf('producer', prefix);
+    await redis.xgroup('CREATE', stream, 'consumer', '0', 'MKSTREAM');
+    const ids = await publish(3);
+    await within(2000, async () => (await redis.xlen(stream)) === 3);
+    // A consumer that read everything and died before acknowledging.
+    await redis.xreadgroup('GROUP', 'consumer', 'crashed', 'COUNT', 10, 'STREAMS', stream, '>');
+    startConsumer({ claimIdleMs: 200 });
+    await within(8000, async () => (await effects()).length === 3);
+    expect((await effects()).sort()).toEqual([...ids].sort());
+  });
+
+  it('when an entry keeps failing, then after the allowed tries it goes to the dead-letter stream and is acknowledged', async () => {
+    startConsumer({ fail: () => true, maxAttempts: 2, claimIdleMs: 200 });
+    await publish(1);
+    const stream = streamOf('producer', prefix);
+    await within(10_000, async () => (await redis.xlen(`${stream}:dead`)) === 1);
+    const [[, fields]] = (await redis.xrange(`${stream}:dead`, '-', '+')) as [string, string[]][];
+    expect(JSON.parse(fields[1]!) as EventEnvelope).toMatchObject({ type: 'thing.happened' });
+    await within(
+      2000,
+      async () => ((await redis.xpending(stream, 'consumer')) as [number])[0] === 0,
+    );
+    expect(await effects()).toEqual([]);
+  });
+
+  it('when Redis loses the consumer group, then the consumer creates it again and carries on', async () => {
+    startConsumer();
+    await publish(1);
+    await within(5000, async () => (await effects()).length === 1);
+    const stream = streamOf('producer', prefix);
+    await redis.xgroup('DESTROY', stream, 'consumer');
+    const outbox = createOutbox(producer.db, 'producer');
+    await outbox.transaction((_trx, emit) => emit('thing.happened', { after: 'destroy' }));
+    await within(10_000, async () => (await effects()).length === 2);
+  });
+
+  it('when the stream is trimmed, then entries a group has not acknowledged are kept', async () => {
+    const stream = streamOf('producer', prefix);
+    await redis.xgroup('CREATE', stream, 'consumer', '0', 'MKSTREAM');
+    const outbox = createOutbox(producer.db, 'producer');
+    const relay = startRedisRelay({ db: producer.db, outbox, redis, logger, prefix, pollMs: 50 });
+    stops.push(relay.stop);
+    for (let i = 0; i < 4; i += 1)
+      await outbox.transaction((_trx, emit) => emit('thing.happened', { i }));
+    await within(2000, async () => (await redis.xlen(stream)) === 4);
+    const read = (await redis.xreadgroup(
+      'GROUP',
+      'consumer',
+      'c1',
+      'COUNT',
+      4,
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, [string, string[]][]][];
+    const entryIds = read[0]![1].map(([id]) => id);
+    await redis.xack(stream, 'consumer', entryIds[0]!, entryIds[1]!);
+    await relay.trim();
+    const left = ((await redis.xrange(stream, '-', '+')) as [string, string[]][]).map(([id]) => id);
+    expect(left).toEqual(entryIds.slice(2));
+  });
+});
