@@ -1,5 +1,5 @@
-import type { RequestListener } from 'node:http';
-import { type Logger, traceContextFrom, traceparentOf } from '@portico/logging';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createTokenVerifier } from '@portico/token-auth';
 import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
 import type { Redis } from 'ioredis';
@@ -11,14 +11,14 @@ import { type Cors, createCors } from './cors.js';
 import { docsRoute } from './docs.js';
 import { edgeAuth } from './edge-auth.js';
 import { type Exchange, startExchange } from './exchange.js';
-import { prepareUpstreamHeaders } from './headers.js';
+import { prepareUpstreamHeaders, setAnswerHeaders } from './headers.js';
 import { createGatewayMetrics } from './metrics.js';
 import { runPipeline, type Stage } from './pipeline.js';
 import { internalError, sendProblem } from './problems.js';
 import { createRateLimits } from './rate-limit.js';
 import { upstreamChecks } from './readiness.js';
-import { recordRequest } from './request-log.js';
-import { matchRoute, type UpstreamName } from './route-table.js';
+import { createRequestLog } from './request-log.js';
+import { canonicalPath, routeFor, type UpstreamName } from './route-table.js';
 import { createUpstream, type Upstream } from './upstream.js';
 import { userStatusStage } from './user-status.js';
 
@@ -41,16 +41,21 @@ export type Gateway = {
 };
 
 function preflight(cors: Cors): Stage {
-  return ({ req, res }) => {
-    if (!cors.isPreflight(req)) return true;
-    cors.answerPreflight(req, res);
+  return (exchange) => {
+    if (!cors.isPreflight(exchange.req)) return true;
+    setAnswerHeaders(exchange.res, exchange);
+    cors.answerPreflight(exchange.req, exchange.res);
     return false;
   };
 }
 
-/** The last stage before the proxy: what the upstream may see of the client's headers. */
-const upstreamHeaders: Stage = ({ req, trace }) => {
-  prepareUpstreamHeaders(req, trace);
+/** The last stage before the proxy: what the upstream may see of the client's request. */
+const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
+  prepareUpstreamHeaders(req, trace, traceparent);
+  // The target goes upstream as sent (upstream.ts): less a fragment, which is
+  // never part of a request target (RFC 9112 §3.2) though Node's parser keeps it.
+  const fragment = req.url!.indexOf('#');
+  if (fragment !== -1) req.url = req.url!.slice(0, fragment);
   return true;
 };
 
@@ -84,7 +89,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
           halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
         },
         bodyLimitBytes: config.BODY_LIMIT_BYTES,
-        cors,
         metrics,
         logger,
       }),
@@ -141,54 +145,61 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const forward = (exchange: Exchange) => upstreams.get(exchange.route.upstream)!.forward(exchange);
   const fail = (exchange: Exchange, error: unknown) => {
     logger.error({ err: error, requestId: exchange.trace.requestId }, 'gateway stage failed');
-    sendProblem(exchange.res, internalError(), exchange.path);
+    sendProblem(exchange, internalError());
+  };
+  const requestLog = createRequestLog(logger, metrics);
+
+  /** Health, metrics, docs and 404s: the express app, off the hot path. */
+  const toAdmin = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    startedAt: bigint,
+    trace: TraceContext,
+    traceparent: string,
+  ) => {
+    res.setHeader('x-request-id', trace.requestId);
+    res.setHeader('traceparent', traceparent);
+    cors?.decorate(req, res);
+    const path = (req.url ?? '').split('?', 1)[0]!;
+    const known = ADMIN_PATHS.has(path);
+    requestLog(res, {
+      req,
+      startedAt,
+      trace,
+      label: known ? path : (docsRoute(path) ?? 'unmatched'),
+      upstream: 'gateway',
+      quiet: known,
+      caller: undefined,
+      upstreamError: undefined,
+    });
+    admin(req, res);
   };
 
+  // Routed requests set no header until their answer: every answer to them,
+  // the upstream's (one writeHead) or the gateway's own (sendProblem), adds the
+  // request id, trace, rate-limit and CORS headers from the exchange.
   const listener: RequestListener = (req, res) => {
     const startedAt = process.hrtime.bigint();
     const trace = traceContextFrom(req.headers);
-    res.setHeader('x-request-id', trace.requestId);
-    res.setHeader('traceparent', traceparentOf(trace));
-    cors?.decorate(req, res);
-
-    const target = req.url ?? '';
-    const match = matchRoute(target);
-    if (match === null) {
-      const path = target.split('?', 1)[0]!;
-      const known = ADMIN_PATHS.has(path);
-      recordRequest(
-        req,
-        res,
-        startedAt,
-        {
-          route: known ? path : (docsRoute(path) ?? 'unmatched'),
-          upstream: 'gateway',
-          requestId: trace.requestId,
-          quiet: known,
-        },
-        logger,
-        metrics,
-      );
-      admin(req, res);
+    const traceparent = traceparentOf(trace);
+    const path = canonicalPath(req.url ?? '');
+    const route = path === null ? null : routeFor(path);
+    if (route === null) {
+      toAdmin(req, res, startedAt, trace, traceparent);
       return;
     }
-
-    const { route, path } = match;
-    const exchange = startExchange({ req, res, route, path, trace, startedAt });
-    recordRequest(
+    const exchange = startExchange({
       req,
       res,
+      route,
+      path: path!,
+      trace,
+      traceparent,
       startedAt,
-      {
-        route: route.pattern,
-        upstream: route.upstream,
-        requestId: trace.requestId,
-        upstreamError: () => exchange.upstreamError,
-        userId: () => exchange.caller?.sub,
-      },
-      logger,
-      metrics,
-    );
+      cors,
+      allowOrigin: cors ? cors.allowOrigin(req) : null,
+    });
+    requestLog(res, exchange);
     runPipeline(stages, exchange, forward, fail);
   };
 

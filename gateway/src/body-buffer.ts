@@ -20,7 +20,7 @@ export function bufferBody(
   limitBytes: number,
   then: (exchange: Exchange) => void,
 ): void {
-  const { req, res } = exchange;
+  const { req } = exchange;
   const chunks: Buffer[] = [];
   let received = 0;
 
@@ -38,7 +38,7 @@ export function bufferBody(
     }
     stop();
     exchange.bodyTooLarge = true;
-    sendProblem(res, payloadTooLarge(limitBytes), exchange.path, { connection: 'close' });
+    sendProblem(exchange, payloadTooLarge(limitBytes), { connection: 'close' });
     // Drain what is still in flight until Node closes the socket after the 413.
     req.resume();
   };

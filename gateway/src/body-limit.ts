@@ -13,7 +13,7 @@ export function bodyLimit(limitBytes: number): Stage {
     const declared = exchange.req.headers['content-length'];
     if (declared !== undefined) {
       if (Number(declared) <= limitBytes) return true;
-      sendProblem(exchange.res, payloadTooLarge(limitBytes), exchange.path, {
+      sendProblem(exchange, payloadTooLarge(limitBytes), {
         connection: 'close',
       });
       return false;
@@ -30,7 +30,7 @@ export function bodyLimit(limitBytes: number): Stage {
  * the pipe see the same chunks.
  */
 export function countStreamedBody(exchange: Exchange, limitBytes: number): void {
-  const { req, res } = exchange;
+  const { req } = exchange;
   let received = 0;
   const onData = (chunk: Buffer) => {
     received += chunk.length;
@@ -39,7 +39,7 @@ export function countStreamedBody(exchange: Exchange, limitBytes: number): void 
     exchange.bodyTooLarge = true;
     req.unpipe();
     exchange.upstreamRequest?.destroy();
-    sendProblem(res, payloadTooLarge(limitBytes), exchange.path, { connection: 'close' });
+    sendProblem(exchange, payloadTooLarge(limitBytes), { connection: 'close' });
     // Drain what is still in flight until Node closes the socket after the 413.
     req.resume();
   };

@@ -1,4 +1,9 @@
-import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
+import type {
+  IncomingMessage,
+  OutgoingHttpHeader,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
 
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS =
@@ -23,7 +28,11 @@ export type Cors = {
   isPreflight: (req: IncomingMessage) => boolean;
   /** 204; with the allow headers only when the origin is allowed. Never reaches an upstream. */
   answerPreflight: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Adds `Access-Control-Allow-Origin` and the exposed headers for an allowed origin. */
+  /** The `Access-Control-Allow-Origin` a request's answers carry: its origin, `*`, or null (none). */
+  allowOrigin: (req: IncomingMessage) => string | null;
+  /** Adds `Access-Control-Allow-Origin` and the exposed headers, when `allowOrigin` is not null. */
+  addAllowHeaders: (headers: OutgoingHttpHeaders, allowOrigin: string | null) => void;
+  /** Sets `Vary: Origin`, and the allow headers for an allowed origin, on a response. */
   decorate: (req: IncomingMessage, res: ServerResponse) => void;
   /** The upstream's `Vary` with `Origin` added, since every response now depends on it. */
   varyWithOrigin: (upstreamVary: OutgoingHttpHeader | undefined) => string;
@@ -41,7 +50,16 @@ export function createCors(origins: readonly string[] | undefined): Cors | null 
     return allowed.has(origin) ? origin : null;
   };
 
+  const addAllowHeaders = (headers: OutgoingHttpHeaders, origin: string | null): void => {
+    if (origin === null) return;
+    headers['access-control-allow-origin'] = origin;
+    headers['access-control-expose-headers'] = EXPOSE_HEADERS;
+  };
+
   return {
+    allowOrigin,
+    addAllowHeaders,
+
     isPreflight: (req) =>
       req.method === 'OPTIONS' &&
       req.headers.origin !== undefined &&
@@ -62,11 +80,9 @@ export function createCors(origins: readonly string[] | undefined): Cors | null 
     },
 
     decorate: (req, res) => {
-      res.setHeader('vary', 'Origin');
-      const origin = allowOrigin(req);
-      if (origin === null) return;
-      res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', EXPOSE_HEADERS);
+      const headers: OutgoingHttpHeaders = { vary: 'Origin' };
+      addAllowHeaders(headers, allowOrigin(req));
+      for (const name in headers) res.setHeader(name, headers[name]!);
     },
 
     varyWithOrigin: (upstreamVary) => {

@@ -1,6 +1,12 @@
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { type TraceContext, traceparentOf } from '@portico/logging';
+import type { TraceContext } from '@portico/logging';
+import type { Cors } from './cors.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message,
@@ -42,48 +48,125 @@ function connectionOptions(value: string | string[] | undefined): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Whether a `Connection` value names only itself-describing options: the
+ * usual `keep-alive` or `close` (the names of no header), so no header is
+ * dropped on its account and the list need not be built.
+ */
+function namesNoHeader(value: string | string[] | undefined): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'string') return false;
+  const option = value.length <= 10 ? value.toLowerCase() : '';
+  return option === 'keep-alive' || option === 'close';
+}
+
+/** A header only the gateway may set. Each starts with `f` or `x-`: most names are let through on their first letters. */
 function isUntrusted(name: string): boolean {
-  return UNTRUSTED.has(name) || UNTRUSTED_PREFIXES.some((prefix) => name.startsWith(prefix));
+  const first = name.charCodeAt(0);
+  if (first === 102 /* f */) return UNTRUSTED.has(name);
+  if (first !== 120 /* x */ || name.charCodeAt(1) !== 45 /* - */) return false;
+  if (UNTRUSTED.has(name)) return true;
+  for (const prefix of UNTRUSTED_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
 }
 
 /**
- * Rewrites the request's headers, in place, into what the upstream may see
- * (http-proxy copies `req.headers` verbatim): no hop-by-hop, forwarding or
- * identity header from the client; trusted `X-Forwarded-*`, the request id and
- * this hop's `traceparent` instead.
+ * The headers the upstream may see of the client's (http-proxy sends
+ * `req.headers` as they are): no hop-by-hop, forwarding or identity header
+ * from the client; trusted `X-Forwarded-*`, the request id and this hop's
+ * `traceparent` instead. They replace `req.headers` as a new object rather
+ * than by deleting in place: a `delete` turns the object into a slow
+ * dictionary for every later read and for http-proxy's copy of it.
  */
-export function prepareUpstreamHeaders(req: IncomingMessage, trace: TraceContext): void {
+export function prepareUpstreamHeaders(
+  req: IncomingMessage,
+  trace: TraceContext,
+  traceparent: string,
+): void {
   const headers = req.headers;
   const hasBody =
     headers['transfer-encoding'] !== undefined ||
     (headers['content-length'] !== undefined && headers['content-length'] !== '0');
   const host = headers.host;
-  for (const name of connectionOptions(headers.connection)) {
-    if (name !== 'host') delete headers[name];
+  const named = namesNoHeader(headers.connection)
+    ? undefined
+    : new Set(connectionOptions(headers.connection));
+  const upstream: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || isUntrusted(name)) continue;
+    // Node already answered `100 Continue` to the client; the upstream must not be asked again.
+    if (name === 'expect') continue;
+    if (named?.has(name) && name !== 'host') continue;
+    upstream[name] = headers[name];
   }
-  for (const name of Object.keys(headers)) {
-    if (HOP_BY_HOP.has(name) || isUntrusted(name)) delete headers[name];
-  }
-  // Node already answered `100 Continue` to the client; the upstream must not be asked again.
-  delete headers.expect;
   // Node's server has de-chunked the body; say how the next hop frames it, or a
   // GET-with-body would go out unframed and desynchronise the upstream connection.
-  if (hasBody && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
+  if (hasBody && upstream['content-length'] === undefined)
+    upstream['transfer-encoding'] = 'chunked';
 
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
-  headers['x-forwarded-proto'] = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
-  if (typeof host === 'string' && HOST.test(host)) headers['x-forwarded-host'] = host;
-  headers['x-request-id'] = trace.requestId;
-  headers.traceparent = traceparentOf(trace);
+  upstream['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
+  upstream['x-forwarded-proto'] = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+  if (typeof host === 'string' && HOST.test(host)) upstream['x-forwarded-host'] = host;
+  upstream['x-request-id'] = trace.requestId;
+  upstream.traceparent = traceparent;
+  req.headers = upstream;
 }
 
-/** The upstream's response headers minus hop-by-hop ones and those the gateway sets itself. */
-export function downstreamHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const dropped = new Set(connectionOptions(upstream.connection));
-  const result: OutgoingHttpHeaders = {};
-  for (const name of Object.keys(upstream)) {
-    if (HOP_BY_HOP.has(name) || dropped.has(name) || GATEWAY_RESPONSE_HEADERS.has(name)) continue;
-    result[name] = upstream[name];
+/**
+ * What the gateway says on every answer to a request, its own or an
+ * upstream's: the request id and trace, the rate limit's state, CORS.
+ */
+export type AnswerHeaders = {
+  readonly trace: { readonly requestId: string };
+  readonly traceparent: string;
+  readonly rateLimitPolicy: string | undefined;
+  readonly rateLimit: string | undefined;
+  /** The gateway's CORS policy (null: CORS off) and this request's allowed origin, if any. */
+  readonly cors: Cors | null;
+  readonly allowOrigin: string | null;
+};
+
+/** Adds the gateway's headers (lower-case names: an upstream's header of the same name, copied later, replaces it). */
+function addAnswerHeaders(headers: OutgoingHttpHeaders, answer: AnswerHeaders): void {
+  headers['x-request-id'] = answer.trace.requestId;
+  headers.traceparent = answer.traceparent;
+  if (answer.rateLimit !== undefined) {
+    headers['ratelimit-policy'] = answer.rateLimitPolicy;
+    headers.ratelimit = answer.rateLimit;
   }
-  return result;
+  answer.cors?.addAllowHeaders(headers, answer.allowOrigin);
+}
+
+/**
+ * The gateway's headers set on a response it answers itself (a problem, a
+ * preflight), before that answer's own: `writeHead` merges the two.
+ */
+export function setAnswerHeaders(res: ServerResponse, answer: AnswerHeaders): void {
+  const headers: OutgoingHttpHeaders = {};
+  addAnswerHeaders(headers, answer);
+  if (answer.cors) headers.vary = 'Origin';
+  for (const name in headers) res.setHeader(name, headers[name]!);
+}
+
+/**
+ * The whole head of an upstream's answer, for one `writeHead`: the gateway's
+ * headers, then the upstream's minus hop-by-hop ones and those the gateway
+ * sets itself. Headers set one by one before `writeHead` would each be
+ * checked and stored twice (once by `setHeader`, once when merged).
+ */
+export function downstreamHeaders(
+  upstream: IncomingHttpHeaders,
+  answer: AnswerHeaders,
+): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  addAnswerHeaders(headers, answer);
+  const named = namesNoHeader(upstream.connection)
+    ? undefined
+    : new Set(connectionOptions(upstream.connection));
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || GATEWAY_RESPONSE_HEADERS.has(name) || named?.has(name)) continue;
+    headers[name] = upstream[name];
+  }
+  if (answer.cors) headers.vary = answer.cors.varyWithOrigin(upstream.vary);
+  return headers;
 }

@@ -8,7 +8,7 @@ const EMPTY = Buffer.alloc(0);
 
 function refuseTooLarge(exchange: Exchange): false {
   // `Connection: close`, as in body-limit.ts: Node need not read the rest to keep the socket.
-  sendProblem(exchange.res, payloadTooLarge(LOGIN_BODY_LIMIT_BYTES), exchange.path, {
+  sendProblem(exchange, payloadTooLarge(LOGIN_BODY_LIMIT_BYTES), {
     connection: 'close',
   });
   return false;

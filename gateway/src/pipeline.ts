@@ -8,33 +8,42 @@ import type { Exchange } from './exchange.js';
  */
 export type Stage = (exchange: Exchange) => boolean | Promise<boolean>;
 
-/** Runs the stages in order, then hands the exchange to `last`; a throw goes to `fail`. */
+/**
+ * Runs the stages in order, then hands the exchange to `last`; a throw goes to
+ * `fail`. Synchronous stages run in a plain loop: a continuation (one closure)
+ * is made only when a stage returns a promise, at the first such stage.
+ */
 export function runPipeline(
   stages: readonly Stage[],
   exchange: Exchange,
   last: (exchange: Exchange) => void,
   fail: (exchange: Exchange, error: unknown) => void,
 ): void {
-  let index = 0;
-  const proceed = (): void => {
-    try {
-      while (index < stages.length) {
-        const outcome = stages[index++]!(exchange);
-        if (outcome === false) return;
-        if (outcome !== true) {
-          outcome.then(
-            (pass) => {
-              if (pass) proceed();
-            },
-            (error: unknown) => fail(exchange, error),
-          );
-          return;
-        }
-      }
-      last(exchange);
-    } catch (error) {
-      fail(exchange, error);
+  runFrom(0, stages, exchange, last, fail);
+}
+
+function runFrom(
+  first: number,
+  stages: readonly Stage[],
+  exchange: Exchange,
+  last: (exchange: Exchange) => void,
+  fail: (exchange: Exchange, error: unknown) => void,
+): void {
+  try {
+    for (let index = first; index < stages.length; index += 1) {
+      const outcome = stages[index]!(exchange);
+      if (outcome === true) continue;
+      if (outcome === false) return;
+      outcome.then(
+        (pass) => {
+          if (pass) runFrom(index + 1, stages, exchange, last, fail);
+        },
+        (error: unknown) => fail(exchange, error),
+      );
+      return;
     }
-  };
-  proceed();
+    last(exchange);
+  } catch (error) {
+    fail(exchange, error);
+  }
 }

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import {
   BadGatewayError,
   GatewayTimeoutError,
@@ -8,6 +7,8 @@ import {
   ServiceUnavailableError,
   writeProblem,
 } from '@portico/errors';
+import type { Exchange } from './exchange.js';
+import { setAnswerHeaders } from './headers.js';
 
 /** Node's codes for "nothing listens there" or "no route to it": the service is down. */
 const UNREACHABLE = new Set([
@@ -23,14 +24,19 @@ const UNREACHABLE = new Set([
 /** Seconds a client should wait before trying a service that is down (a restart takes a few). */
 const UNAVAILABLE_RETRY_AFTER = 5;
 
-/** Writes an HttpError as an RFC 9457 problem on a bare node:http response. */
+/**
+ * Answers a routed request with an HttpError as an RFC 9457 problem, carrying
+ * the headers every answer to it carries (request id, trace, rate limit, CORS).
+ */
 export function sendProblem(
-  res: ServerResponse,
+  exchange: Exchange,
   error: HttpError,
-  instance: string,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  writeProblem(res, problemFrom(error, instance), { ...error.headers, ...headers });
+  const { res } = exchange;
+  // Once a head is out, writeProblem cuts the connection: there is nothing to add to.
+  if (!res.headersSent) setAnswerHeaders(res, exchange);
+  writeProblem(res, problemFrom(error, exchange.path), { ...error.headers, ...headers });
 }
 
 export function payloadTooLarge(limitBytes: number): HttpError {

@@ -1,10 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { TooManyRequestsError } from '@portico/errors';
 import type { Logger } from '@portico/logging';
-import { type AugmentedRequest, ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import {
+  type ClientRateLimitInfo,
+  ipKeyGenerator,
+  type Options,
+  type Store,
+} from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { type Exchange, exchangeOf } from './exchange.js';
+import type { Exchange } from './exchange.js';
 import { bufferLoginBody, loginEmail } from './login-body.js';
 import type { Stage } from './pipeline.js';
 import { sendProblem } from './problems.js';
@@ -15,16 +20,6 @@ const WINDOW_MS = 60_000;
 const LOGIN_PATH = '/api/v1/auth/login';
 /** Shared by every replica, so their counts add up. */
 export const REDIS_KEY_PREFIX = 'portico:rl:';
-
-/** express-rate-limit's middleware, as node:http sees it (its types say express). */
-type Limiter = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (outcome?: unknown) => void,
-) => Promise<void>;
-
-/** What the 429 handler passes to `next`: the stage has answered. */
-const REFUSED = Symbol('rate limited');
 
 type Policy = {
   name: 'caller' | 'login';
@@ -41,43 +36,38 @@ function clientAddress(req: IncomingMessage): string {
 }
 
 /**
- * A pipeline stage around express-rate-limit's `rateLimit()`, which runs on bare
- * node:http once given its key and 429 handler. Cheap settings, measured on the
- * hot path: no validations (one WeakMap write per request), no legacy
- * `X-RateLimit-*` headers, and draft-7 `RateLimit`/`RateLimit-Policy` headers
- * (draft-8 hashes every key with SHA-256 for its partition key).
+ * A pipeline stage over an express-rate-limit store: count the request under
+ * its key, note the IETF draft-7 `RateLimit-Policy` and `RateLimit` headers
+ * for the answer, and refuse with a 429 problem past the limit. It is what
+ * express-rate-limit's `rateLimit()` middleware does with these settings
+ * (fixed window, draft-7 headers, no legacy headers, store errors not
+ * swallowed), without its per-request cost: the middleware awaited six times
+ * and built its headers with `setHeader` on every request, and was the
+ * largest single cost among the gateway's stages (measured, see
+ * bench/README.md).
  */
 function limiterStage(policy: Policy, store: Store, metrics: RateLimitMetrics): Stage {
-  const limiter = rateLimit({
-    windowMs: WINDOW_MS,
-    limit: policy.limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    validate: false,
-    store,
-    keyGenerator: (req) => policy.key(exchangeOf(req)!),
-    handler: (req, res, next) => {
-      const exchange = exchangeOf(req)!;
-      const { resetTime } = (req as AugmentedRequest).rateLimit;
-      const seconds = resetTime ? (resetTime.getTime() - Date.now()) / 1000 : WINDOW_MS / 1000;
-      metrics.limited(exchange.route.pattern, policy.name);
-      sendProblem(
-        res,
-        new TooManyRequestsError(seconds, policy.detail, policy.code),
-        exchange.path,
-      );
-      next(REFUSED);
-    },
-  }) as unknown as Limiter;
+  // Stores read only `windowMs` of the middleware's options (MemoryStore, rate-limit-redis).
+  store.init?.({ windowMs: WINDOW_MS } as Options);
+  const policyHeader = `${policy.limit};w=${WINDOW_MS / 1000}`;
 
-  return (exchange) =>
-    new Promise<boolean>((resolve, reject) => {
-      void limiter(exchange.req, exchange.res, (outcome) => {
-        if (outcome === undefined) resolve(true);
-        else if (outcome === REFUSED) resolve(false);
-        else reject(outcome);
-      });
-    });
+  const decide = (exchange: Exchange, counted: ClientRateLimitInfo): boolean => {
+    const { limit } = policy;
+    const resetMs = counted.resetTime ? counted.resetTime.getTime() - Date.now() : WINDOW_MS;
+    exchange.rateLimitPolicy = policyHeader;
+    exchange.rateLimit = `limit=${limit}, remaining=${Math.max(limit - counted.totalHits, 0)}, reset=${Math.max(0, Math.ceil(resetMs / 1000))}`;
+    if (counted.totalHits <= limit) return true;
+    metrics.limited(exchange.label, policy.name);
+    sendProblem(exchange, new TooManyRequestsError(resetMs / 1000, policy.detail, policy.code));
+    return false;
+  };
+
+  return (exchange) => {
+    const counted = store.increment(policy.key(exchange));
+    return counted instanceof Promise
+      ? counted.then((info) => decide(exchange, info))
+      : decide(exchange, counted);
+  };
 }
 
 export type RateLimits = {

@@ -89,7 +89,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
   const refuse = (exchange: Exchange): void => {
     metrics.breakerRejection(name);
     exchange.upstreamError = 'CIRCUIT_OPEN';
-    sendProblem(exchange.res, circuitOpen(name, breaker.retryAfterSeconds()), exchange.path);
+    sendProblem(exchange, circuitOpen(name, breaker.retryAfterSeconds()));
   };
 
   const attempt = (exchange: Exchange): void => {
@@ -103,7 +103,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
       attempt(exchange);
     } catch (error) {
       logger.error({ err: error, upstream: name }, 'proxy failed before the upstream call');
-      sendProblem(exchange.res, internalError(), exchange.path);
+      sendProblem(exchange, internalError());
     }
   };
 

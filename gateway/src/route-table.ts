@@ -92,6 +92,20 @@ export type RouteMatch = {
   readonly path: string;
 };
 
+/** The table entry a canonical path falls under, or null. Matching is case-sensitive. */
+export function routeFor(path: string, routes: readonly Route[] = ROUTES): Route | null {
+  for (const route of routes) {
+    if (route.exact !== undefined) {
+      if (path === route.exact) return route;
+    } else if (route.prefix !== undefined && path.startsWith(route.prefix)) {
+      const next = path.charCodeAt(route.prefix.length);
+      // `/api/v1/users` and `/api/v1/users/...`, never `/api/v1/usersX` or `/api/v1/users;x`.
+      if (Number.isNaN(next) || next === 47) return route;
+    }
+  }
+  return null;
+}
+
 /**
  * The table entry for a request target (`req.url`), or null: not canonical, not
  * in the table (another version, `/internal/`, another case), so the gateway
@@ -100,14 +114,6 @@ export type RouteMatch = {
 export function matchRoute(target: string, routes: readonly Route[] = ROUTES): RouteMatch | null {
   const path = canonicalPath(target);
   if (path === null) return null;
-  for (const route of routes) {
-    if (route.exact !== undefined) {
-      if (path === route.exact) return { route, path };
-    } else if (route.prefix !== undefined && path.startsWith(route.prefix)) {
-      const next = path.charCodeAt(route.prefix.length);
-      // `/api/v1/users` and `/api/v1/users/...`, never `/api/v1/usersX` or `/api/v1/users;x`.
-      if (Number.isNaN(next) || next === 47) return { route, path };
-    }
-  }
-  return null;
+  const route = routeFor(path, routes);
+  return route === null ? null : { route, path };
 }

@@ -1,11 +1,10 @@
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Logger } from '@portico/logging';
 import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
 import { countStreamedBody } from './body-limit.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import type { Cors } from './cors.js';
 import { type Exchange, exchangeOf } from './exchange.js';
 import { downstreamHeaders } from './headers.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -37,7 +36,6 @@ export type UpstreamOptions = {
   retries: number;
   breaker: { failureThreshold: number; halfOpenAfterMs: number };
   bodyLimitBytes: number;
-  cors: Cors | null;
   metrics: GatewayMetrics;
   logger: Logger;
 };
@@ -47,6 +45,78 @@ function isResponse(res: ServerResponse | Socket): res is ServerResponse {
 }
 
 const ignore = () => {};
+
+/**
+ * The upstream's URL as http-proxy's `target` object. Given a string,
+ * http-proxy parses it again (`url.parse`) for every request.
+ */
+function targetOf(url: string) {
+  const { protocol, hostname, port, host, pathname, search } = new URL(url);
+  return { protocol, hostname, port, host, path: `${pathname}${search}` };
+}
+
+// Each try's request, answer and client response point at each other under
+// private symbols, so the listeners below are one function each for every
+// request rather than closures made per request.
+const TRY = Symbol('portico.try');
+const CLIENT = Symbol('portico.client-response');
+const ANSWER = Symbol('portico.upstream-answer');
+type Try = ClientRequest & { [TRY]?: Exchange };
+type Answer = IncomingMessage & { [CLIENT]?: ServerResponse };
+type Client = ServerResponse & { [ANSWER]?: IncomingMessage };
+
+/**
+ * http-proxy aborts on proxyTimeout and reports a plain "socket hang up":
+ * remember that it was the timeout, so the client gets a 504, not a 502. A
+ * discarded earlier try may still time out: only the current one counts.
+ */
+function onTryTimeout(this: Try): void {
+  const exchange = this[TRY];
+  if (exchange?.upstreamRequest === this) exchange.timedOut = true;
+}
+
+function onAnswerData(this: Answer, chunk: Buffer): void {
+  const res = this[CLIENT]!;
+  if (res.write(chunk)) return;
+  // The client reads slower than the upstream writes: wait for it.
+  this.pause();
+  res.once('drain', onClientDrain);
+}
+
+function onClientDrain(this: Client): void {
+  this[ANSWER]?.resume();
+}
+
+function onAnswerEnd(this: Answer): void {
+  this[CLIENT]!.end();
+}
+
+/** The upstream's answer stopped short: no half-answered client. */
+function onAnswerClose(this: Answer): void {
+  if (!this.complete) this[CLIENT]!.destroy();
+}
+
+/** The client went away: no orphaned upstream read. */
+function onClientClose(this: Client): void {
+  const answer = this[ANSWER];
+  if (answer && !answer.complete) answer.destroy();
+}
+
+/**
+ * Streams the answer's body to the client: what `proxyRes.pipe(res)` did,
+ * backpressure included, with four listeners shared by every request instead
+ * of pipe's eight closures (and `stream.pipeline`'s abort signals before it,
+ * ~25% of the gateway's CPU per request; bench/gateway-bench.mjs --profile).
+ * Either side ending early ends the other.
+ */
+function streamAnswer(proxyRes: Answer, res: Client): void {
+  proxyRes[CLIENT] = res;
+  res[ANSWER] = proxyRes;
+  proxyRes.on('data', onAnswerData);
+  proxyRes.on('end', onAnswerEnd);
+  proxyRes.on('close', onAnswerClose);
+  res.on('close', onClientClose);
+}
 
 /**
  * Drops an answer that a retry replaces. Its request's late errors (a reset
@@ -68,7 +138,7 @@ function discard(exchange: Exchange, proxyRes: IncomingMessage): void {
  * never reach the client.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
-  const { name, url, timeoutMs, retries, bodyLimitBytes, cors, metrics, logger } = options;
+  const { name, url, timeoutMs, retries, bodyLimitBytes, metrics, logger } = options;
   const agent = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' });
   // A body a stage already read (`exchange.body`) goes out through http-proxy's
   // per-request `buffer` option, which the middleware cannot pass: a plugin
@@ -76,7 +146,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   let resend: ((exchange: Exchange) => void) | undefined;
 
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: url,
+    target: targetOf(url),
+    // The path goes out as the client sent it (`req.url`, already checked to
+    // be canonical), not re-parsed: `url.parse` on every request cost time and
+    // escaped characters the README promises to forward unchanged.
+    toProxy: true,
     changeOrigin: true,
     agent,
     proxyTimeout: timeoutMs,
@@ -109,28 +183,23 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           proxyReq.destroy();
           return;
         }
-        // http-proxy aborts on proxyTimeout and reports a plain "socket hang up":
-        // remember that it was the timeout, so the client gets a 504, not a 502.
-        // A discarded earlier try may still time out: only the current one counts.
-        proxyReq.once('timeout', () => {
-          if (exchange.upstreamRequest === proxyReq) exchange.timedOut = true;
-        });
+        (proxyReq as Try)[TRY] = exchange;
+        proxyReq.on('timeout', onTryTimeout);
       },
 
       proxyRes: (proxyRes, req, res) => {
         const exchange = exchangeOf(req);
-        if (exchange?.bodyTooLarge || res.headersSent) {
+        if (!exchange || exchange.bodyTooLarge || res.headersSent) {
           proxyRes.destroy();
           return;
         }
         const status = proxyRes.statusCode ?? 502;
         // Decided before the head is written: once the client has it, no retry.
-        if (exchange && resilience.answered(exchange, status)) {
+        if (resilience.answered(exchange, status)) {
           discard(exchange, proxyRes);
           return;
         }
-        const headers = downstreamHeaders(proxyRes.headers);
-        if (cors) headers.vary = cors.varyWithOrigin(headers.vary);
+        const headers = downstreamHeaders(proxyRes.headers, exchange);
         try {
           res.writeHead(status, headers);
         } catch {
@@ -141,18 +210,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           res.destroy();
           return;
         }
-        // pipe plus one close listener, not stream.pipeline: pipeline's abort
-        // signals and end-of-stream bookkeeping measured ~25% of the gateway's
-        // CPU per request (bench/gateway-bench.mjs --profile). A client that
-        // goes away still ends the upstream read.
-        proxyRes.pipe(res);
-        // Either side ending early ends the other: no half-answered client, no orphaned read.
-        proxyRes.once('close', () => {
-          if (!proxyRes.complete) res.destroy();
-        });
-        res.once('close', () => {
-          if (!proxyRes.complete) proxyRes.destroy();
-        });
+        streamAnswer(proxyRes, res);
       },
 
       error: (error, req, res) => {
@@ -172,7 +230,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           return;
         }
         if (resilience.failed(exchange, code)) return;
-        sendProblem(res, upstreamFailure(name, error, exchange.timedOut), exchange.path);
+        sendProblem(exchange, upstreamFailure(name, error, exchange.timedOut));
       },
     },
   });
@@ -186,7 +244,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     // http-proxy-middleware calls `next` only when preparing the request throws.
     void proxy(exchange.req, exchange.res, (error?: unknown) => {
       logger.error({ err: error, upstream: name }, 'proxy failed before the upstream call');
-      sendProblem(exchange.res, internalError(), exchange.path);
+      sendProblem(exchange, internalError());
     });
   };
 

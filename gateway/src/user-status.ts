@@ -14,7 +14,7 @@ export function userStatusStage(statuses: UserStatusCache): Stage {
         : new UnauthorizedError('The token names an unknown user.', 'INVALID_TOKEN', {
             headers: { 'www-authenticate': 'Bearer realm="portico", error="invalid_token"' },
           });
-    sendProblem(exchange.res, refusal, exchange.path);
+    sendProblem(exchange, refusal);
     return false;
   };
   const check = async (exchange: Exchange): Promise<boolean> => {
@@ -30,7 +30,7 @@ export function userStatusStage(statuses: UserStatusCache): Stage {
         5,
         error,
       );
-      sendProblem(exchange.res, unavailable, exchange.path);
+      sendProblem(exchange, unavailable);
       return false;
     }
     return decide(exchange, status);
