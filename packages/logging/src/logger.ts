@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -23,13 +23,21 @@ const REDACT = [
   '*.headers.cookie',
 ];
 
-/** A pino logger writing one JSON object a line, labelled with the service name. */
-export function createLogger(options: { service: string; level?: string }): Logger {
-  return pino({
+/**
+ * A pino logger writing one JSON object a line, labelled with the service name,
+ * to `destination` (default: pino's own stdout stream, asynchronous).
+ */
+export function createLogger(options: {
+  service: string;
+  level?: string;
+  destination?: DestinationStream;
+}): Logger {
+  const settings = {
     level: options.level ?? 'info',
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
