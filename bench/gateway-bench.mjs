@@ -252,6 +252,14 @@ function printComparison(result) {
   if (runs.some((r) => r.non2xx > 0 || r.errors > 0)) {
     lines.push('  WARNING: some requests failed; the figures above are not comparable.', '');
   }
+  const busiest = Math.max(env.loadAverage.before ?? 0, env.loadAverage.after ?? 0);
+  if (busiest > env.cpus) {
+    lines.push(
+      `  NOTE: load average ${busiest} on ${env.cpus} CPUs: other work shared the machine. ` +
+        'req/s and p99 suffer most; the CPU µs per request is the steadier figure.',
+      '',
+    );
+  }
   process.stdout.write(lines.join('\n'));
 }
 

@@ -147,9 +147,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: targetOf(url),
-    // The path goes out as the client sent it (`req.url`, already checked to
-    // be canonical), not re-parsed: `url.parse` on every request cost time and
-    // escaped characters the README promises to forward unchanged.
+    // The target goes out as the client sent it (`req.url`, its path already
+    // checked to be canonical) instead of through `url.parse` on every
+    // request, whose only change to it was dropping a fragment; the
+    // upstream-headers stage in app.ts drops that now.
     toProxy: true,
     changeOrigin: true,
     agent,

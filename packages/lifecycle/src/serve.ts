@@ -33,8 +33,8 @@ type Tracked = ServerResponse & { [SLOT]?: number };
  * close`. An array with swap-remove (each response knows its slot), not a
  * Set: with a Set holding every in-flight response, V8 promoted nearly every
  * request's objects to the old generation (scavenges 1 → 5 ms, old space
- * growing ~2 MB per scavenge; ~18% of the gateway's CPU per request,
- * measured with --trace-gc in bench/gateway-bench.mjs runs). The close
+ * growing ~2 MB per scavenge; 18–28% of the gateway's CPU per request,
+ * measured with --trace-gc and bench/gateway-bench.mjs runs). The close
  * listener is one function for all responses, not a closure per request.
  */
 function inFlightResponses() {
