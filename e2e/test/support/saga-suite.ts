@@ -1,4 +1,13 @@
-import { adminToken, expectInvariant, newProduct, newShopper, product, settled } from './shop.js';
+import { unwrap } from '@portico/sdk';
+import {
+  adminClient,
+  expectInvariant,
+  newProduct,
+  newShopper,
+  product,
+  type Shopper,
+  settled,
+} from './shop.js';
 import { call, type System, type SystemOptions, startSystem } from './system.js';
 
 /**
@@ -13,29 +22,43 @@ export function sagaSuite(
   describe(`the order saga through the gateway (${mode} mode)`, () => {
     let system: System;
     let admin: string;
+    let adminPortico: Awaited<ReturnType<typeof adminClient>>;
     beforeAll(async () => {
       system = await startSystem({ redisUrl, ...parts });
-      admin = await adminToken(system.gateway);
+      adminPortico = await adminClient(system.gateway);
+      admin = (await adminPortico.session.tokens())!.access_token;
     });
+    /** Places an order through the SDK, as the shopper's own client would. */
+    const place = (
+      shopper: Shopper,
+      items: { sku: string; quantity: number }[],
+      idempotencyKey?: string,
+    ) =>
+      shopper.portico.orders.POST('/api/v1/orders', {
+        body: { items },
+        ...(idempotencyKey && { params: { header: { 'Idempotency-Key': idempotencyKey } } }),
+      });
+    const myOrders = async (shopper: Shopper) =>
+      unwrap(await shopper.portico.orders.GET('/api/v1/orders')).items;
     afterAll(() => system.stop());
 
     it('when a new user orders at once, then the order is confirmed with the right total and stock is held', async () => {
       const sku = await newProduct(system.gateway, admin, 10, 300);
       const ada = await newShopper(system.gateway);
-      const listed = await call(system.gateway, '/api/v1/inventory/products?limit=100', {
-        token: ada.token,
-      });
-      expect(listed.body.items.map((p: { sku: string }) => p.sku)).toContain('SKU-KEYBOARD');
+      const listed = unwrap(
+        await ada.portico.inventory.GET('/api/v1/inventory/products', {
+          params: { query: { limit: 100 } },
+        }),
+      );
+      expect(listed.items.map((p) => p.sku)).toContain('SKU-KEYBOARD');
 
-      const placed = await call(system.gateway, '/api/v1/orders', {
-        body: { items: [{ sku, quantity: 3 }] },
-        token: ada.token,
-      });
-      expect(placed.status).toBe(202);
-      expect(placed.body.status).toBe('pending');
-      expect(placed.headers.get('location')).toBe(`/api/v1/orders/${placed.body.id}`);
+      const placed = await place(ada, [{ sku, quantity: 3 }]);
+      expect(placed.response.status).toBe(202);
+      const pending = unwrap(placed);
+      expect(pending.status).toBe('pending');
+      expect(placed.response.headers.get('location')).toBe(`/api/v1/orders/${pending.id}`);
 
-      const done = await settled(system.gateway, ada, placed.body.id);
+      const done = await settled(system.gateway, ada, pending.id);
       expect(done).toMatchObject({ status: 'confirmed', totalCents: 900 });
       expect(done.history.map((h) => (h as { status: string }).status)).toEqual([
         'pending',
@@ -48,16 +71,13 @@ export function sagaSuite(
       const plenty = await newProduct(system.gateway, admin, 10);
       const scarce = await newProduct(system.gateway, admin, 1);
       const ada = await newShopper(system.gateway);
-      const placed = await call(system.gateway, '/api/v1/orders', {
-        body: {
-          items: [
-            { sku: plenty, quantity: 2 },
-            { sku: scarce, quantity: 2 },
-          ],
-        },
-        token: ada.token,
-      });
-      const done = await settled(system.gateway, ada, placed.body.id);
+      const placed = unwrap(
+        await place(ada, [
+          { sku: plenty, quantity: 2 },
+          { sku: scarce, quantity: 2 },
+        ]),
+      );
+      const done = await settled(system.gateway, ada, placed.id);
       expect(done.status).toBe('rejected');
       expect(done.reason).toContain(scarce);
       expect(await product(system.gateway, plenty)).toMatchObject({ available: 10, reserved: 0 });
@@ -66,97 +86,62 @@ export function sagaSuite(
 
     it('when an order names an unknown sku, then it is rejected', async () => {
       const ada = await newShopper(system.gateway);
-      const placed = await call(system.gateway, '/api/v1/orders', {
-        body: { items: [{ sku: 'SKU-NO-SUCH-THING', quantity: 1 }] },
-        token: ada.token,
-      });
-      expect((await settled(system.gateway, ada, placed.body.id)).status).toBe('rejected');
+      const placed = unwrap(await place(ada, [{ sku: 'SKU-NO-SUCH-THING', quantity: 1 }]));
+      expect((await settled(system.gateway, ada, placed.id)).status).toBe('rejected');
     });
 
     it('when a confirmed order is cancelled, then it is cancelled and its stock comes back', async () => {
       const sku = await newProduct(system.gateway, admin, 5);
       const ada = await newShopper(system.gateway);
-      const placed = await call(system.gateway, '/api/v1/orders', {
-        body: { items: [{ sku, quantity: 2 }] },
-        token: ada.token,
-      });
-      await settled(system.gateway, ada, placed.body.id);
-      const cancelled = await call(system.gateway, `/api/v1/orders/${placed.body.id}/cancel`, {
-        method: 'POST',
-        token: ada.token,
-      });
-      expect(cancelled.body.status).toBe('cancelled');
+      const placed = unwrap(await place(ada, [{ sku, quantity: 2 }]));
+      await settled(system.gateway, ada, placed.id);
+      const cancel = () =>
+        ada.portico.orders.POST('/api/v1/orders/{id}/cancel', {
+          params: { path: { id: placed.id } },
+        });
+      expect(unwrap(await cancel()).status).toBe('cancelled');
       let stock = await product(system.gateway, sku);
       for (let i = 0; i < 100 && stock.reserved !== 0; i += 1) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         stock = await product(system.gateway, sku);
       }
       expect(stock).toMatchObject({ available: 5, reserved: 0 });
-      const again = await call(system.gateway, `/api/v1/orders/${placed.body.id}/cancel`, {
-        method: 'POST',
-        token: ada.token,
-      });
-      expect(again.body.status).toBe('cancelled');
+      expect(unwrap(await cancel()).status).toBe('cancelled');
     });
 
     it('when the same Idempotency-Key is sent twice, then there is one order and one reservation', async () => {
       const sku = await newProduct(system.gateway, admin, 10);
       const ada = await newShopper(system.gateway);
-      const send = () =>
-        call(system.gateway, '/api/v1/orders', {
-          body: { items: [{ sku, quantity: 4 }] },
-          token: ada.token,
-          headers: { 'idempotency-key': 'retry-me-1' },
-        });
-      const [first, second] = await Promise.all([send(), send()]);
-      expect(first.body.id).toBe(second.body.id);
-      await settled(system.gateway, ada, first.body.id);
-      const mine = await call(system.gateway, '/api/v1/orders', { token: ada.token });
-      expect(mine.body.items).toHaveLength(1);
+      const send = () => place(ada, [{ sku, quantity: 4 }], 'retry-me-1');
+      const [first, second] = (await Promise.all([send(), send()])).map(unwrap);
+      expect(first!.id).toBe(second!.id);
+      await settled(system.gateway, ada, first!.id);
+      expect(await myOrders(ada)).toHaveLength(1);
       expect(await product(system.gateway, sku)).toMatchObject({ available: 6, reserved: 4 });
-      const different = await call(system.gateway, '/api/v1/orders', {
-        body: { items: [{ sku, quantity: 1 }] },
-        token: ada.token,
-        headers: { 'idempotency-key': 'retry-me-1' },
-      });
-      expect(different.status).toBe(422);
+      const different = await place(ada, [{ sku, quantity: 1 }], 'retry-me-1');
+      expect(different.response.status).toBe(422);
+      expect(different.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
     it('when another user asks for my order, then they get 404, cannot cancel it, and do not see it listed', async () => {
       const sku = await newProduct(system.gateway, admin, 5);
       const ada = await newShopper(system.gateway);
       const bob = await newShopper(system.gateway);
-      const placed = await call(system.gateway, '/api/v1/orders', {
-        body: { items: [{ sku, quantity: 1 }] },
-        token: ada.token,
-      });
-      const id = placed.body.id;
-      expect(
-        (await call(system.gateway, `/api/v1/orders/${id}`, { token: bob.token })).status,
-      ).toBe(404);
-      expect(
-        (
-          await call(system.gateway, `/api/v1/orders/${id}/cancel`, {
-            method: 'POST',
-            token: bob.token,
-          })
-        ).status,
-      ).toBe(404);
-      expect(
-        (await call(system.gateway, '/api/v1/orders', { token: bob.token })).body.items,
-      ).toEqual([]);
-      expect((await call(system.gateway, `/api/v1/orders/${id}`, { token: admin })).status).toBe(
-        200,
-      );
+      const { id } = unwrap(await place(ada, [{ sku, quantity: 1 }]));
+      const path = { params: { path: { id } } };
+      const peek = await bob.portico.orders.GET('/api/v1/orders/{id}', path);
+      expect(peek.response.status).toBe(404);
+      const cancel = await bob.portico.orders.POST('/api/v1/orders/{id}/cancel', path);
+      expect(cancel.response.status).toBe(404);
+      expect(await myOrders(bob)).toEqual([]);
+      expect(unwrap(await adminPortico.orders.GET('/api/v1/orders/{id}', path)).id).toBe(id);
     });
 
     it('when a user is disabled, then their order is refused with 403, and after enabling it works', async () => {
       const sku = await newProduct(system.gateway, admin, 5);
       const ada = await newShopper(system.gateway);
-      await call(system.gateway, `/api/v1/users/${ada.id}/disable`, {
-        method: 'POST',
-        token: admin,
-      });
+      const user = { params: { path: { id: ada.id } } };
+      unwrap(await adminPortico.users.POST('/api/v1/users/{id}/disable', user));
       // Straight to the order service, past the gateway's own check: the service refuses on its own.
       let refused = await call(system.order, '/api/v1/orders', {
         body: { items: [{ sku, quantity: 1 }] },
@@ -171,10 +156,7 @@ export function sagaSuite(
       }
       expect(refused.status).toBe(403);
       expect(refused.body.code).toBe('USER_DISABLED');
-      await call(system.gateway, `/api/v1/users/${ada.id}/enable`, {
-        method: 'POST',
-        token: admin,
-      });
+      unwrap(await adminPortico.users.POST('/api/v1/users/{id}/enable', user));
       let accepted = await call(system.order, '/api/v1/orders', {
         body: { items: [{ sku, quantity: 1 }] },
         token: ada.token,
@@ -252,7 +234,7 @@ export function sagaSuite(
         400,
       ],
     ])(
-      'when the order has %s, then it is a %i problem and nothing is written',
+      'when the order has %s, then it is refused with a problem and nothing is written',
       async (_what, body, status) => {
         const ada = await newShopper(system.gateway);
         const res = await fetch(`${system.gateway}/api/v1/orders`, {
@@ -283,12 +265,9 @@ export function sagaSuite(
           const shopper = shoppers[i % shoppers.length]!;
           const items = [{ sku: skus[i % 3]!, quantity: 1 + (i % 3) }];
           if (i % 5 === 0) items.push({ sku: skus[(i + 1) % 3]!, quantity: 1 });
-          const res = await call(system.gateway, '/api/v1/orders', {
-            body: { items },
-            token: shopper.token,
-          });
-          expect(res.status).toBe(202);
-          return { shopper, id: res.body.id as string };
+          const res = await place(shopper, items);
+          expect(res.response.status).toBe(202);
+          return { shopper, id: unwrap(res).id };
         }),
       );
       const settledOrders = [];
@@ -297,7 +276,7 @@ export function sagaSuite(
       const statuses = new Set(settledOrders.map((o) => o.status));
       expect([...statuses].every((s) => s === 'confirmed' || s === 'rejected')).toBe(true);
       expect(statuses.has('confirmed')).toBe(true);
-      await expectInvariant(system.gateway, stock, settledOrders as never);
+      await expectInvariant(system.gateway, stock, settledOrders);
     }, 60_000);
   });
 }

@@ -1,6 +1,19 @@
-import { ADMIN, call, within } from './system.js';
+import { createPortico, type Portico, unwrap } from '@portico/sdk';
+import { ADMIN, within } from './system.js';
 
-export type Shopper = { id: string; token: string; email: string; password: string };
+/**
+ * The end-to-end suites act as Portico's users do: through the typed SDK
+ * (`@portico/sdk`) against the gateway. Raw HTTP (`call`) is kept for what a
+ * well-behaved client cannot send: attacks, bad input, missing tokens.
+ */
+export type Shopper = {
+  id: string;
+  token: string;
+  email: string;
+  password: string;
+  /** Signed in as this shopper: every request carries their token. */
+  portico: Portico;
+};
 
 let serial = 0;
 
@@ -9,20 +22,25 @@ export async function newShopper(gateway: string, name = 'Shopper'): Promise<Sho
   serial += 1;
   const email = `shopper-${Date.now()}-${serial}@example.com`;
   const password = 'a long enough password';
-  const reg = await call(gateway, '/api/v1/auth/register', { body: { email, password, name } });
-  const login = await call(gateway, '/api/v1/auth/login', { body: { email, password } });
-  if (reg.status !== 201 || login.status !== 200)
-    throw new Error(`could not make a shopper: ${reg.status}/${login.status}`);
-  return { id: reg.body.id, token: login.body.access_token, email, password };
+  const portico = createPortico({ baseUrl: gateway });
+  const account = await portico.session.register({ email, password, name });
+  const tokens = await portico.session.login({ email, password });
+  return { id: account.id, token: tokens.access_token, email, password, portico };
+}
+
+/** The demo admin, signed in. */
+export async function adminClient(gateway: string): Promise<Portico> {
+  const portico = createPortico({ baseUrl: gateway });
+  await portico.session.login(ADMIN);
+  return portico;
 }
 
 export async function adminToken(gateway: string): Promise<string> {
-  const login = await call(gateway, '/api/v1/auth/login', { body: ADMIN });
-  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
-  return login.body.access_token;
+  const tokens = await (await adminClient(gateway)).session.tokens();
+  return tokens!.access_token;
 }
 
-/** Creates a product with `stock` units as the admin; returns its sku. */
+/** Creates a product with `stock` units as the admin (by token); returns its sku. */
 export async function newProduct(
   gateway: string,
   admin: string,
@@ -31,41 +49,43 @@ export async function newProduct(
 ): Promise<string> {
   serial += 1;
   const sku = `SKU-T${Date.now()}-${serial}`;
-  const res = await call(gateway, '/api/v1/inventory/products', {
-    body: { sku, name: `Test ${sku}`, priceCents, stock },
-    token: admin,
-  });
-  if (res.status !== 201) throw new Error(`could not create ${sku}: ${res.status}`);
-  return sku;
+  const created = await createPortico({ baseUrl: gateway }).inventory.POST(
+    '/api/v1/inventory/products',
+    {
+      body: { sku, name: `Test ${sku}`, priceCents, stock },
+      headers: { authorization: `Bearer ${admin}` },
+    },
+  );
+  return unwrap(created).sku;
 }
 
 export async function product(gateway: string, sku: string) {
-  return (await call(gateway, `/api/v1/inventory/products/${sku}`)).body as {
-    sku: string;
-    available: number;
-    reserved: number;
-    priceCents: number;
-  };
+  return unwrap(
+    await createPortico({ baseUrl: gateway }).inventory.GET('/api/v1/inventory/products/{sku}', {
+      params: { path: { sku } },
+    }),
+  );
 }
 
+/** The shopper's order, read through `gateway` (which may differ from the one they signed in on). */
 export async function order(gateway: string, shopper: Shopper, id: string) {
-  return (await call(gateway, `/api/v1/orders/${id}`, { token: shopper.token })).body;
+  const client = createPortico({ baseUrl: gateway }).orders;
+  return unwrap(
+    await client.GET('/api/v1/orders/{id}', {
+      params: { path: { id } },
+      headers: { authorization: `Bearer ${shopper.token}` },
+    }),
+  );
 }
 
 /** Polls an order until it leaves `pending`; rejects after `withinMs`. */
 export async function settled(gateway: string, shopper: Shopper, id: string, withinMs = 5000) {
-  let last: { status: string } | undefined;
+  let last: Awaited<ReturnType<typeof order>> | undefined;
   await within(withinMs, async () => {
     last = await order(gateway, shopper, id);
-    return last?.status !== 'pending';
+    return last.status !== 'pending';
   });
-  return last as {
-    status: string;
-    totalCents: number | null;
-    reason: string | null;
-    items: unknown[];
-    history: unknown[];
-  };
+  return last!;
 }
 
 /**
