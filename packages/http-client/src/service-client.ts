@@ -68,13 +68,17 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         path: basePath + req.path,
         headers,
         body,
-        signal: req.signal ? AbortSignal.any([signal, req.signal]) : signal,
+        signal,
       });
       const parsed = (await readJsonBody(res, name)) as T | undefined;
       return { status: res.statusCode, headers: res.headers, body: parsed };
     };
     try {
-      return await (idempotent ? policy.retrying : policy.once).execute(tryOnce);
+      // Each call gets a signal of its own (the caller's, or a fresh one): cockatiel
+      // hangs every try's abort listener on it, and without one it would share a
+      // single process-wide signal between all calls in flight (a listener leak warning).
+      const signal = req.signal ?? new AbortController().signal;
+      return await (idempotent ? policy.retrying : policy.once).execute(tryOnce, signal);
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
       throw toUpstreamError(err, errorContext);

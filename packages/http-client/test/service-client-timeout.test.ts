@@ -69,4 +69,14 @@ describe('createServiceClient per-try timeout', () => {
       code: UPSTREAM_TIMEOUT,
     });
   });
+
+  it("when the caller's signal aborts, then the call stops with the caller's reason", async () => {
+    upstream = await startUpstream(() => undefined);
+    client = clientFor(upstream.url, 3);
+    const caller = new AbortController();
+    const pending = client.request({ method: 'GET', path: '/items', signal: caller.signal });
+    setTimeout(() => caller.abort(new Error('caller gave up')), 20);
+    await expect(pending).rejects.toThrow('caller gave up');
+    expect(upstream.calls.length).toBeLessThanOrEqual(1);
+  });
 });
