@@ -12,12 +12,16 @@
 // Env (all optional): SAGA_BENCH_SECONDS (30), SAGA_BENCH_CONCURRENCY (64),
 // SAGA_BENCH_RATE (50), SAGA_BENCH_LATENCY_SECONDS (20), SAGA_BENCH_USERS (16),
 // SAGA_BENCH_WARMUP_SECONDS (3), SAGA_BENCH_POLL_MS (5).
+// With --profile, order-, inventory- and user-service and the gateway run under
+// `--cpu-prof`; their top functions are printed after each mode and the
+// `.cpuprofile` files kept in results/ (open them in Chrome DevTools).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { summarizeCpuProfile } from './lib/cpu-profile.mjs';
 import { createJsonClient } from './lib/json-client.mjs';
 import { summarize } from './lib/latency-sampler.mjs';
 import { BENCH_ADMIN, startPortico } from './lib/portico-processes.mjs';
@@ -52,6 +56,7 @@ const modes = [
   ...(process.argv.includes('--redis-only') ? [] : ['embedded']),
   ...(redisUrl ? ['redis'] : []),
 ];
+const PROFILED = process.argv.includes('--profile') ? ['order', 'inventory', 'user', 'gateway'] : [];
 /** No order waits longer than this for a terminal status, nor a drain for the backlog. */
 const ORDER_WITHIN_MS = 10_000;
 const DRAIN_WITHIN_MS = 120_000;
@@ -320,10 +325,19 @@ async function latency(client, shop) {
 
 async function benchMode(mode) {
   log(`\n== ${mode} mode ==`);
+  const profileDirs = Object.fromEntries(
+    PROFILED.map((name) => [name, mkdtempSync(join(tmpdir(), `saga-prof-${name}-`))]),
+  );
   running = await startPortico({
     repoRoot,
     redisUrl: mode === 'redis' ? redisUrl : undefined,
     env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
+    nodeArgs: Object.fromEntries(
+      Object.entries(profileDirs).map(([name, dir]) => [
+        name,
+        ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+      ]),
+    ),
   });
   const client = createJsonClient(running.gateway, { maxSockets: settings.concurrency + 64 });
   try {
@@ -354,7 +368,25 @@ async function benchMode(mode) {
     const unclean = Object.entries(exits).filter(([, e]) => e.code !== 0);
     if (unclean.length > 0)
       log(`processes that did not exit 0: ${JSON.stringify(Object.fromEntries(unclean))}`);
+    for (const [name, dir] of Object.entries(profileDirs)) reportProfile(mode, name, dir);
   }
+}
+
+/** Prints where a profiled service spent its CPU and keeps the profile in results/. */
+function reportProfile(mode, name, dir) {
+  const [file] = readdirSync(dir);
+  if (!file) return log(`${name}: no CPU profile written (did it exit cleanly?)`);
+  const summary = summarizeCpuProfile(join(dir, file), repoRoot, 15);
+  log(`\n${name} (${mode}): busy ${summary.busyMs} of ${summary.totalMs} ms; by package:`);
+  console.table(summary.byPackage);
+  log(`${name} (${mode}): self time`);
+  console.table(summary.selfTime);
+  log(`${name} (${mode}): inclusive time in our code`);
+  console.table(summary.inclusiveOurs);
+  const kept = join(benchDir, 'results', `saga-${mode}-${name}.cpuprofile`);
+  mkdirSync(dirname(kept), { recursive: true });
+  copyFileSync(join(dir, file), kept);
+  log(`  profile: ${kept}`);
 }
 
 function printSummary(results) {

@@ -44,7 +44,9 @@ describe('key ring', () => {
     await ring.initialise();
     // Tokens carry real time (jose checks exp against it); only the ring's clock is moved.
     const issuer = createTokenIssuer(ring, settings, Date.now);
-    const verifier = createTokenVerifier({ getKey: ring.getKey, ...settings });
+    // No verified-token cache: only the ring's clock passes the publish window here,
+    // while the token is seconds old in real time (outside a test the key outlives it).
+    const verifier = createTokenVerifier({ getKey: ring.getKey, ...settings, cacheMaxEntries: 0 });
     const oldToken = await issuer.forUser('account-1', ['user']);
     const oldKid = (await ring.signingKey()).kid;
     expect(await kids(ring)).toHaveLength(2);

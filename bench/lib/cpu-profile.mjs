@@ -78,7 +78,8 @@ export function summarizeCpuProfile(file, repoRoot, top = 25) {
         ms: Math.round(micros / 1000),
         percentOfBusy: Math.round((micros / busy) * 1000) / 10,
       }));
-  const ours = (key) => / (gateway|packages)\//.test(key) && !key.includes('node_modules');
+  const ours = (key) =>
+    / (gateway|packages|[a-z]+-service)\//.test(key) && !key.includes('node_modules');
   return {
     file,
     totalMs: Math.round(total / 1000),

@@ -18,9 +18,10 @@ export const BENCH_ADMIN = { email: 'admin@portico.bench', password: 'bench-admi
  * process on a free 127.0.0.1 port, every SQLite file in one temporary
  * DATA_DIR; with `redisUrl`, Redis mode under a fresh REDIS_PREFIX whose keys
  * `stop()` deletes (SCAN + DEL: the Redis may be shared). `env` adds variables
- * per service name. Logs at `warn`; stdout is discarded, stderr is forwarded.
+ * per service name, `nodeArgs` node flags per service name (`--cpu-prof`, …).
+ * Logs at `warn`; stdout is discarded, stderr is forwarded.
  */
-export async function startPortico({ repoRoot, redisUrl, env = {} }) {
+export async function startPortico({ repoRoot, redisUrl, env = {}, nodeArgs = {} }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-saga-bench-'));
   const prefix = redisUrl
     ? `sagabench${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
@@ -45,6 +46,7 @@ export async function startPortico({ repoRoot, redisUrl, env = {} }) {
       name: s.name,
       entry: join(repoRoot, s.dir, 'dist', 'server.js'),
       cwd: repoRoot,
+      nodeArgs: nodeArgs[s.name] ?? [],
       env: {
         ...shared,
         PORT: String(ports[s.name]),

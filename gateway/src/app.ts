@@ -104,6 +104,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
+    cacheMaxEntries: config.TOKEN_CACHE_MAX,
   });
   const userDirectory = createUserDirectory({
     owner: 'gateway',
@@ -134,7 +135,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const stages: Stage[] = [
     ...(cors ? [preflight(cors)] : []),
     bodyLimit(config.BODY_LIMIT_BYTES),
-    edgeAuth({ verifier, metrics, maxEntries: config.TOKEN_CACHE_MAX }),
+    edgeAuth({ verifier, metrics }),
     userStatusStage(userStatuses),
     // Login after the per-caller limit: a client over that one is refused before
     // its body is read, and the stricter login policy is the one its headers show.
