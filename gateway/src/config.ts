@@ -1,7 +1,6 @@
 import {
   httpUrl,
   loadConfig,
-  loadConfigOrExit,
   logLevel,
   port,
   positiveInt,
@@ -84,9 +83,4 @@ export type GatewayConfig = Readonly<z.infer<ReturnType<typeof gatewayConfigSche
 /** Parses the gateway's environment; throws a ConfigError naming each bad variable. */
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return loadConfig(gatewayConfigSchemaFor(env), env);
-}
-
-/** As loadGatewayConfig, but prints the problem and exits, as server.ts wants. */
-export function loadGatewayConfigOrExit(env: Env = process.env): GatewayConfig {
-  return loadConfigOrExit(gatewayConfigSchemaFor(env), env);
 }

@@ -1,11 +1,12 @@
+import { readConfigOrExit } from '@portico/config';
 import { serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
 import { pino } from 'pino';
 import { createGateway } from './app.js';
-import { loadGatewayConfigOrExit } from './config.js';
+import { loadGatewayConfig } from './config.js';
 import { connectRedis } from './redis-client.js';
 
-const config = loadGatewayConfigOrExit();
+const config = readConfigOrExit(() => loadGatewayConfig());
 // One synchronous write(2) per line. pino's default stdout stream writes
 // through libuv's thread pool, and while a write is in flight sonic-boom
 // measures the byte length of its whole pending buffer again on every line

@@ -12,5 +12,5 @@ export {
   tokenAudience,
   tokenIssuer,
 } from './fields.js';
-export { ConfigError, loadConfig, loadConfigOrExit, readConfigOrExit } from './load-config.js';
+export { ConfigError, loadConfig, readConfigOrExit } from './load-config.js';
 export { serviceEnvShape } from './service-env.js';

@@ -43,21 +43,7 @@ export function loadConfig<S extends z.ZodObject>(
   return deepFreeze(result.data);
 }
 
-/** Like loadConfig, but prints the problem and stops the process, as server.ts wants. */
-export function loadConfigOrExit<S extends z.ZodObject>(
-  schema: S,
-  env: Env = process.env,
-): Readonly<z.infer<S>> {
-  try {
-    return loadConfig(schema, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}
-
-/** Runs a service's `readConfig`; on a ConfigError prints it and stops the process. */
+/** Runs a `readConfig`/`loadConfig` call; on a ConfigError prints it and stops the process, as server.ts wants. */
 export function readConfigOrExit<T>(read: () => T): T {
   try {
     return read();
