@@ -1,0 +1,562 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import {
+  allTerminal,
+  countBy,
+  eventually,
+  listedIds,
+  type Placement,
+  planBurst,
+} from '../processes/burst.js';
+import {
+  buildServices,
+  type InstanceName,
+  type ProcessSystem,
+  startProcesses,
+} from '../support/processes.js';
+import {
+  adminToken,
+  expectInvariant,
+  newProduct,
+  newShopper,
+  type Shopper,
+} from '../support/shop.js';
+import { call, within } from '../support/system.js';
+import { productionParts } from './production-env.js';
+
+/** The small per-caller limit the rate-limit test gives both gateways. */
+const RATE_LIMIT = 12;
+/** Longer than every bound below: an order that ends terminal got inventory's answer, not the timeout. */
+const SAGA_TIMEOUT_MS = 60_000;
+/** Without a crash, every accepted order is terminal within this. */
+const TERMINAL_WITHIN_MS = 20_000;
+/**
+ * After a replica is SIGKILLed, within this of the kill: the entries it was
+ * handed are claimed by its twin once idle 10 s (the consumer's claimIdleMs,
+ * checked every 5 s), then handled.
+ */
+const TERMINAL_AFTER_KILL_MS = 45_000;
+/** After every order is terminal, the invariant holds within this. */
+const SETTLES_WITHIN_MS = 15_000;
+/** A user disabled through one gateway is refused by every gateway within this (an event's way, far under the 60 s cache TTL). */
+const DISABLED_WITHIN_MS = 5000;
+/** The lane killed mid-burst: one gateway, one order-service, one inventory-service. */
+const VICTIMS: InstanceName[] = ['gateway#2', 'order#2', 'inventory#2'];
+
+const report = (what: string, facts: object) => console.info(`${what}: ${JSON.stringify(facts)}`);
+const retryable = (status: number) => [0, 502, 503, 504].includes(status);
+
+async function query<R extends pg.QueryResultRow>(url: string, text: string, values?: unknown[]) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Places an order through the gateways, starting on `gateways[first]`; an
+ * answer meaning "not now" (none, 502, 503, 504) is retried on the next
+ * gateway with the same Idempotency-Key, with backoff, for at most `withinMs`.
+ */
+async function placeOnAny(
+  gateways: string[],
+  p: Placement,
+  first: number,
+  withinMs: number,
+  onRefused: () => void,
+): Promise<string> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const gateway = gateways[(first + attempt) % gateways.length]!;
+    let status = 0;
+    let text = '';
+    try {
+      const res = await fetch(`${gateway}/api/v1/orders`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${p.shopper.token}`,
+          'idempotency-key': p.key,
+        },
+        body: JSON.stringify({ items: p.items }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (error) {
+      text = String(error);
+    }
+    p.statuses.push(status);
+    if (status === 202) {
+      p.id = (JSON.parse(text) as { id: string }).id;
+      p.acceptedAt = Date.now();
+      return gateway;
+    }
+    if (!retryable(status) || Date.now() > deadline)
+      throw new Error(
+        `order ${p.key}: ${status} after ${attempt + 1} tries: ${text.slice(0, 300)}`,
+      );
+    onRefused();
+    await sleep(Math.min(500, 25 * 2 ** attempt));
+  }
+  throw new Error(`order ${p.key}: too many tries`);
+}
+
+const productionPartsOrSkip = productionParts(
+  'Replicas suite (real processes, PostgreSQL + Redis)',
+);
+const describeIf = productionPartsOrSkip ? describe : describe.skip;
+
+describeIf(
+  'several replicas of each service on one machine (real processes, production mode)',
+  () => {
+    const { adminUrl, redisUrl } = productionPartsOrSkip ?? { adminUrl: '', redisUrl: '' };
+    let system: ProcessSystem;
+    let redis: Redis;
+    let admin: string;
+    let failed = false;
+    const tracked = (body: () => Promise<void>) => async () => {
+      try {
+        await body();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+
+    beforeAll(async () => {
+      await buildServices();
+      system = await startProcesses({
+        redisUrl,
+        postgres: { adminUrl },
+        replicas: { gateway: 2, order: 2, inventory: 2 },
+        // Eight processes booting at once on a shared two-core machine.
+        readyWithinMs: 90_000,
+        env: {
+          order: { SAGA_TIMEOUT_MS: String(SAGA_TIMEOUT_MS) },
+          gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
+        },
+      });
+      redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+      redis.on('error', () => {});
+      admin = await adminToken(system.gateway);
+    }, 300_000);
+
+    afterAll(async () => {
+      redis?.disconnect();
+      if (!system) return;
+      const keep = failed || process.env.KEEP_PROCESS_LOGS === '1';
+      await system.cleanUp({ keep });
+      if (keep) console.info(`logs kept in ${system.dir}`);
+    }, 60_000);
+
+    /** Starts whatever a failed test left down, so each test finds every replica. */
+    async function whole() {
+      for (const name of system.instances) if (!system.isRunning(name)) await system.start(name);
+    }
+
+    /** Restarts both gateways with these extra variables; resolves once both count rate limits in Redis. */
+    async function restartGateways(env: Record<string, string>) {
+      const gateways = system.replicas('gateway');
+      await Promise.all(
+        gateways.map(async (name) => {
+          if (system.isRunning(name)) await system.stop(name);
+          await system.start(name, { env });
+        }),
+      );
+      // A gateway counts in memory until its first Redis probe passes.
+      await eventually(10_000, async () => {
+        for (const url of system.gateways) {
+          const metrics = await (await fetch(`${url}/metrics`)).text();
+          const shared = /^gateway_rate_limit_store\{store="redis"[^}]*\} 1$/m.test(metrics);
+          expect({ url, shared }).toEqual({ url, shared: true });
+        }
+      });
+    }
+
+    /** Three products, six shoppers and a plan of `count` orders. */
+    async function shop(run: string, count: number, stocks: number[]) {
+      const stock: Record<string, number> = {};
+      for (const units of stocks) stock[await newProduct(system.gateway, admin, units)] = units;
+      const shoppers: Shopper[] = [];
+      for (let i = 0; i < 6; i += 1)
+        shoppers.push(await newShopper(system.gateways[i % system.gateways.length]!));
+      return { stock, shoppers, placements: planBurst(run, count, shoppers, Object.keys(stock)) };
+    }
+
+    /** Places every order at once (one starting every `paceMs`), alternating gateways; by gateway, how many each accepted. */
+    async function placeAll(placements: Placement[], paceMs: number, onAccepted = () => {}) {
+      const progress = { refused: 0 };
+      const results = await Promise.allSettled(
+        placements.map(async (p, i) => {
+          await sleep(i * paceMs);
+          const via = await placeOnAny(system.gateways, p, i, 45_000, () => {
+            progress.refused += 1;
+          });
+          onAccepted();
+          return via;
+        }),
+      );
+      const failures = results.filter((r) => r.status === 'rejected');
+      if (failures.length > 0)
+        throw new Error(
+          `${failures.length} orders never accepted; first: ${(failures[0] as PromiseRejectedResult).reason}`,
+        );
+      const via = results.map((r) => (r as PromiseFulfilledResult<string>).value);
+      return { refused: progress.refused, acceptedBy: countBy(via.map((url) => nameOf(url))) };
+    }
+
+    const nameOf = (url: string) => system.instances.find((name) => system.urls[name] === url)!;
+
+    /** Every shopper lists exactly the orders accepted for them: no retry made a second order. */
+    async function expectNoDuplicateOrders(shoppers: Shopper[], placements: Placement[]) {
+      for (const shopper of shoppers) {
+        const accepted = placements.filter((p) => p.shopper === shopper).map((p) => p.id!);
+        expect(await listedIds(system.gateway, shopper)).toEqual([...new Set(accepted)].sort());
+      }
+    }
+
+    /**
+     * Each event of these orders was handled once by its consuming service,
+     * whichever replica got it: read from the databases, each order has one
+     * `order.created` that inventory's inbox holds, one answer (`stock.reserved`
+     * or `stock.rejected`) that order's inbox holds, one reservations row that
+     * agrees with the order's status, and a history with one step per event.
+     */
+    async function expectHandledOnce(orderIds: string[]) {
+      const orderDb = system.databases.order!.url;
+      const inventoryDb = system.databases.inventory!.url;
+      const ids = new Set(orderIds);
+      const ofOrders = <T extends { data: string }>(rows: T[]) =>
+        rows.filter((r) => ids.has((JSON.parse(r.data) as { orderId: string }).orderId));
+      type Event = { id: string; type: string; data: string };
+      const created = ofOrders(
+        await query<Event>(orderDb, 'select id, type, data from outbox where type = $1', [
+          'order.created',
+        ]),
+      );
+      const answers = ofOrders(
+        await query<Event>(inventoryDb, 'select id, type, data from outbox where type = any($1)', [
+          ['stock.reserved', 'stock.rejected'],
+        ]),
+      );
+      const perOrder = (events: Event[]) =>
+        countBy(events.map((e) => (JSON.parse(e.data) as { orderId: string }).orderId));
+      const once = Object.fromEntries(orderIds.map((id) => [id, 1]));
+      expect(perOrder(created)).toEqual(once);
+      expect(perOrder(answers)).toEqual(once);
+
+      const inboxOf = async (url: string, eventIds: string[]) =>
+        (
+          await query<{ event_id: string }>(
+            url,
+            'select event_id from inbox where event_id = any($1)',
+            [eventIds],
+          )
+        )
+          .map((r) => r.event_id)
+          .sort();
+      expect(
+        await inboxOf(
+          inventoryDb,
+          created.map((e) => e.id),
+        ),
+      ).toEqual(created.map((e) => e.id).sort());
+      expect(
+        await inboxOf(
+          orderDb,
+          answers.map((e) => e.id),
+        ),
+      ).toEqual(answers.map((e) => e.id).sort());
+
+      const reservations = await query<{ order_id: string; state: string }>(
+        inventoryDb,
+        'select order_id, state from reservations where order_id = any($1)',
+        [orderIds],
+      );
+      const orders = await query<{ id: string; status: string; history: string }>(
+        orderDb,
+        'select id, status, history from orders where id = any($1)',
+        [orderIds],
+      );
+      expect(orders).toHaveLength(orderIds.length);
+      const stateOf = new Map(reservations.map((r) => [r.order_id, r.state]));
+      const answerOf = new Map(
+        answers.map((e) => [(JSON.parse(e.data) as { orderId: string }).orderId, e.type]),
+      );
+      for (const o of orders) {
+        const steps = (JSON.parse(o.history) as { status: string }[]).map((h) => h.status);
+        const expected =
+          o.status === 'confirmed'
+            ? { answer: 'stock.reserved', state: 'reserved' }
+            : { answer: 'stock.rejected', state: 'rejected' };
+        expect({ id: o.id, steps, answer: answerOf.get(o.id), state: stateOf.get(o.id) }).toEqual({
+          id: o.id,
+          steps: ['pending', o.status],
+          ...expected,
+        });
+      }
+    }
+
+    /** The consumer group of `service` on `source`'s stream: its consumers' pending counts. */
+    async function groupOf(source: string, service: string) {
+      const stream = `${system.redisPrefix}:events:${source}`;
+      const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+      const names = groups.map((g) => String(g[g.indexOf('name') + 1]));
+      const consumers = (await redis.xinfo('CONSUMERS', stream, service)) as unknown[][];
+      return {
+        groups: names,
+        pending: Object.fromEntries(
+          consumers.map((c) => [
+            String(c[c.indexOf('name') + 1]),
+            Number(c[c.indexOf('pending') + 1]),
+          ]),
+        ),
+      };
+    }
+
+    /** The envelope ids on a stream that appear more than once. */
+    async function duplicatesOn(source: string) {
+      const entries = await redis.xrange(`${system.redisPrefix}:events:${source}`, '-', '+');
+      const ids = entries.map(([, fields]) => (JSON.parse(fields[1]!) as { id: string }).id);
+      return Object.entries(countBy(ids)).filter(([, n]) => n > 1);
+    }
+
+    it(
+      'when requests from one caller are split over both gateways, then exactly the limit is allowed in all, and the rest are 429 with RateLimit and Retry-After headers',
+      tracked(async () => {
+        await whole();
+        const requests = 30;
+        try {
+          await restartGateways({ RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
+          const ada = await newShopper(system.gateways[1]!);
+          const bob = await newShopper(system.gateways[0]!);
+          const list = (gateway: string, shopper: Shopper) =>
+            fetch(`${gateway}/api/v1/orders`, {
+              headers: { authorization: `Bearer ${shopper.token}` },
+            });
+
+          // One after the other, alternating: the count each gateway sees is the shared one.
+          const answers: { via: string; status: number; remaining: string | undefined }[] = [];
+          for (let i = 0; i < requests; i += 1) {
+            const res = await list(system.gateways[i % 2]!, ada);
+            const body = await res.text();
+            const remaining = /remaining=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1];
+            answers.push({ via: nameOf(system.gateways[i % 2]!), status: res.status, remaining });
+            expect(res.headers.get('ratelimit-policy')).toBe(`${RATE_LIMIT};w=60`);
+            if (res.status === 429) {
+              const retryAfter = Number(res.headers.get('retry-after'));
+              expect(retryAfter).toBeGreaterThanOrEqual(1);
+              expect(retryAfter).toBeLessThanOrEqual(60);
+              expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+              expect(JSON.parse(body)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+            }
+          }
+          expect(answers.map((a) => a.status)).toEqual([
+            ...Array(RATE_LIMIT).fill(200),
+            ...Array(requests - RATE_LIMIT).fill(429),
+          ]);
+          // The k-th request, whichever gateway took it, leaves limit - k.
+          expect(answers.map((a) => Number(a.remaining))).toEqual(
+            answers.map((_, k) => Math.max(RATE_LIMIT - (k + 1), 0)),
+          );
+          const counter = await redis.get(`${system.redisPrefix}:rl:api:user:${ada.id}`);
+          expect(Number(counter)).toBe(requests);
+
+          // All at once: the shared count is atomic, so still exactly the limit.
+          const burst = await Promise.all(
+            Array.from({ length: requests }, async (_, i) => {
+              const res = await list(system.gateways[i % 2]!, bob);
+              await res.body?.cancel();
+              return { via: nameOf(system.gateways[i % 2]!), status: res.status };
+            }),
+          );
+          expect(countBy(burst.map((a) => a.status))).toEqual({
+            200: RATE_LIMIT,
+            429: requests - RATE_LIMIT,
+          });
+          report('rate limit', {
+            sequential: countBy(answers.map((a) => `${a.via} ${a.status}`)),
+            concurrent: countBy(burst.map((a) => `${a.via} ${a.status}`)),
+          });
+        } finally {
+          await restartGateways({});
+        }
+      }),
+      60_000,
+    );
+
+    it(
+      "when an admin disables a user through one gateway, then the other gateway refuses the user's still-valid token within the bound, not after its cache's TTL",
+      tracked(async () => {
+        await whole();
+        const eve = await newShopper(system.gateway);
+        const list = (gateway: string) =>
+          call(gateway, '/api/v1/orders', { token: eve.token }).then((r) => ({
+            status: r.status,
+            code: r.body?.code as string | undefined,
+          }));
+        // Both gateways hold "active" for her in memory (USER_CACHE_TTL_SECONDS: 60).
+        for (const gateway of system.gateways)
+          expect(await list(gateway)).toMatchObject({ status: 200 });
+        const disabled = await call(system.gateway, `/api/v1/users/${eve.id}/disable`, {
+          method: 'POST',
+          token: admin,
+        });
+        expect(disabled.status).toBe(200);
+        // Every gateway follows the user stream itself (no group): each one drops her entry.
+        const refusedMs = await Promise.all(
+          system.gateways.map((gateway) =>
+            within(DISABLED_WITHIN_MS, async () => (await list(gateway)).status === 403),
+          ),
+        );
+        for (const gateway of system.gateways)
+          expect(await list(gateway)).toEqual({ status: 403, code: 'USER_DISABLED' });
+        report('disabled everywhere', {
+          refusedAfterMs: Object.fromEntries(
+            system.gateways.map((g, i) => [nameOf(g), refusedMs[i]]),
+          ),
+        });
+      }),
+      30_000,
+    );
+
+    it(
+      'when a burst of orders goes through both gateways to both replicas, then each event is handled exactly once by each consuming service',
+      tracked(async () => {
+        await whole();
+        const { shoppers, placements } = await shop(
+          `once-${randomBytes(4).toString('hex')}`,
+          40,
+          [30, 10, 40],
+        );
+        const started = Date.now();
+        const placed = await placeAll(placements, 10);
+        const finals = await allTerminal(system.gateway, placements, TERMINAL_WITHIN_MS);
+        expect(countBy(finals.map((o) => o.status))).toEqual(
+          expect.not.objectContaining({ cancelled: expect.anything() }),
+        );
+        await expectNoDuplicateOrders(shoppers, placements);
+        await expectHandledOnce(placements.map((p) => p.id!));
+
+        // One group per consuming service, shared by its replicas (one consumer each), all acknowledged.
+        const pidsOf = (service: 'order' | 'inventory') =>
+          system.replicas(service).map((name) => String(system.pid(name)));
+        for (const [source, service, replicas] of [
+          ['order', 'inventory-service', pidsOf('inventory')],
+          ['inventory', 'order-service', pidsOf('order')],
+        ] as const) {
+          await eventually(5000, async () => {
+            const group = await groupOf(source, service);
+            expect(group.groups).toEqual([service]);
+            const consumers = Object.keys(group.pending);
+            for (const pid of replicas)
+              expect(consumers.some((c) => c.endsWith(`-${pid}`))).toBe(true);
+            expect(Object.values(group.pending).every((n) => n === 0)).toBe(true);
+          });
+          // Two relays share each outbox (SKIP LOCKED): no event went onto the stream twice.
+          expect(await duplicatesOn(source)).toEqual([]);
+        }
+        report('handled once', {
+          acceptedBy: placed.acceptedBy,
+          statuses: countBy(finals.map((o) => o.status)),
+          terminalMs: Date.now() - started,
+        });
+      }),
+      90_000,
+    );
+
+    it(
+      'when concurrent orders for scarce stock go through both gateways, then every order ends terminal and the invariant holds exactly',
+      tracked(async () => {
+        await whole();
+        const { stock, shoppers, placements } = await shop(
+          `scarce-${randomBytes(4).toString('hex')}`,
+          60,
+          [12, 8, 15],
+        );
+        const started = Date.now();
+        const placed = await placeAll(placements, 5);
+        const finals = await allTerminal(system.gateway, placements, TERMINAL_WITHIN_MS);
+        const statuses = countBy(finals.map((o) => o.status));
+        // Demand is several times the stock: both outcomes happened, and nothing timed out.
+        expect(statuses.confirmed).toBeGreaterThan(0);
+        expect(statuses.rejected).toBeGreaterThan(0);
+        expect(statuses.cancelled).toBeUndefined();
+        await expectNoDuplicateOrders(shoppers, placements);
+        await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
+        await expectInvariant(system.gateways[1]!, stock, finals);
+        report('scarce stock', {
+          acceptedBy: placed.acceptedBy,
+          statuses,
+          invariantMs: Date.now() - started,
+        });
+      }),
+      90_000,
+    );
+
+    it(
+      'when one gateway, one order-service and one inventory-service are SIGKILLed mid-burst, then clients retry on the other gateway, every accepted order ends terminal, each once, and the invariant holds',
+      tracked(async () => {
+        await whole();
+        const { stock, shoppers, placements } = await shop(
+          `kill-${randomBytes(4).toString('hex')}`,
+          60,
+          [25, 12, 40],
+        );
+        let accepted = 0;
+        let killing: Promise<unknown> | undefined;
+        let killedAt = 0;
+        const placed = await placeAll(placements, 25, () => {
+          accepted += 1;
+          if (accepted === 20) {
+            killing = Promise.all(VICTIMS.map((name) => system.kill(name))).then((reports) => {
+              killedAt = Date.now();
+              return reports;
+            });
+          }
+        });
+        const reports = (await killing) as { signal: string }[];
+        expect(reports.map((r) => r.signal)).toEqual(VICTIMS.map(() => 'SIGKILL'));
+        for (const name of VICTIMS) expect(system.isRunning(name)).toBe(false);
+        // Orders placed on the dead gateway after the kill went through the other one.
+        expect(placed.refused).toBeGreaterThan(0);
+
+        const finals = await allTerminal(
+          system.gateway,
+          placements,
+          Math.max(1000, killedAt + TERMINAL_AFTER_KILL_MS - Date.now()),
+        );
+        const terminalMs = Date.now() - killedAt;
+        const statuses = countBy(finals.map((o) => o.status));
+        // Nothing waited out the saga timeout: the survivors took over the dead replicas' events.
+        expect(statuses.cancelled).toBeUndefined();
+        await expectNoDuplicateOrders(shoppers, placements);
+        await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
+        await expectHandledOnce(placements.map((p) => p.id!));
+        // Whatever the dead consumers held was claimed and acknowledged by their twins.
+        for (const [source, service] of [
+          ['order', 'inventory-service'],
+          ['inventory', 'order-service'],
+        ] as const) {
+          await eventually(5000, async () => {
+            const { pending } = await groupOf(source, service);
+            expect(Object.values(pending).every((n) => n === 0)).toBe(true);
+          });
+        }
+        report('kill one lane', {
+          acceptedBy: placed.acceptedBy,
+          clientAnswers: countBy(placements.flatMap((p) => p.statuses)),
+          statuses,
+          terminalAfterKillMs: terminalMs,
+        });
+      }),
+      120_000,
+    );
+  },
+);
