@@ -1,7 +1,11 @@
 import { NotFoundError } from '@portico/errors';
+import type { SpecRequest } from '@portico/lifecycle';
+import type { operations } from '@portico/openapi/auth';
 import { requireAuth, requireScope, type TokenVerifier } from '@portico/token-auth';
 import { Router } from 'express';
 import type { AccountRepository } from '../data/account-repository.js';
+
+type GetAccount = operations['getAccountInternal'];
 
 /** `/internal/v1/*`: only other services, holding a service token with the right scope. */
 export function internalRoutes(deps: {
@@ -11,12 +15,17 @@ export function internalRoutes(deps: {
   const router = Router();
   router.use(requireAuth(deps.verifier));
 
-  router.get('/accounts/:id', requireScope('accounts:read'), async (req, res) => {
-    const account = await deps.accounts.findById(req.params.id as string);
-    if (!account) throw new NotFoundError('No such account.');
-    const { id, email, name, roles, status } = account;
-    res.json({ id, email, name, roles, status });
-  });
+  router.get(
+    '/accounts/:id',
+    requireScope('accounts:read'),
+    // `res` stays loosely typed: stored roles are free text, the spec's are an enum.
+    async (req: SpecRequest<GetAccount>, res) => {
+      const account = await deps.accounts.findById(req.params.id);
+      if (!account) throw new NotFoundError('No such account.');
+      const { id, email, name, roles, status } = account;
+      res.json({ id, email, name, roles, status });
+    },
+  );
 
   return router;
 }

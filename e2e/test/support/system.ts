@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createAuthService } from '../../../auth-service/src/app.js';
 import { readConfig as readAuthConfig } from '../../../auth-service/src/config.js';
+import { createTokenIssuer } from '../../../auth-service/src/domain/token-issuer.js';
 import { createGateway } from '../../../gateway/src/app.js';
 import { loadGatewayConfig } from '../../../gateway/src/config.js';
 import { createInventoryService } from '../../../inventory-service/src/app.js';
@@ -29,7 +30,14 @@ export type System = {
   inventory: string;
   /** Makes one service drop every connection (as if it were down) until `bringUp`. */
   takeDown: (service: 'auth' | 'user' | 'order' | 'inventory') => void;
+  /** Makes one service accept requests and never answer them (as if it hung) until `bringUp`. */
+  stall: (service: 'auth' | 'user' | 'order' | 'inventory') => void;
   bringUp: (service: 'auth' | 'user' | 'order' | 'inventory') => void;
+  /**
+   * Signs a user access token with the auth service's live key, for any subject:
+   * what a token for an account the user service has never heard of looks like.
+   */
+  signUserToken: (subject: string, roles?: readonly string[]) => Promise<string>;
   stop: () => Promise<void>;
 };
 
@@ -38,13 +46,18 @@ const silent = (service: string) => createLogger({ service, level: 'silent' });
 /** A listening server whose handler is set later, so every URL is known before any app is built. */
 type Slot = Served & {
   attach: (listener: RequestListener) => void;
-  down: (isDown: boolean) => void;
+  setState: (state: 'up' | 'down' | 'stalled') => void;
 };
 
 async function slot(service: string): Promise<Slot> {
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
-  let isDown = false;
-  const served = await serve((req, res) => (isDown ? req.socket.destroy() : handler(req, res)), {
+  let state: 'up' | 'down' | 'stalled' = 'up';
+  // A stalled request is never answered: the caller's timeout has to end it.
+  const listener: RequestListener = (req, res) => {
+    if (state === 'down') req.socket.destroy();
+    else if (state === 'up') handler(req, res);
+  };
+  const served = await serve(listener, {
     port: 0,
     host: '127.0.0.1',
     logger: silent(service),
@@ -55,8 +68,8 @@ async function slot(service: string): Promise<Slot> {
     attach: (listener) => {
       handler = listener;
     },
-    down: (value) => {
-      isDown = value;
+    setState: (value) => {
+      state = value;
     },
   };
 }
@@ -190,8 +203,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     return database;
   };
 
+  const authConfig = readAuthConfig({
+    ...urls,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+  });
   const authService = await createAuthService({
-    config: readAuthConfig({ ...urls, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    config: authConfig,
     database: db('auth'),
     logger: silent('auth-service'),
     validateResponses: true,
@@ -235,14 +253,24 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     user: user!.url,
     order: order!.url,
     inventory: inventory!.url,
-    takeDown: (name) => ({ auth, user, order, inventory })[name]!.down(true),
-    bringUp: (name) => ({ auth, user, order, inventory })[name]!.down(false),
+    takeDown: (name) => ({ auth, user, order, inventory })[name]!.setState('down'),
+    stall: (name) => ({ auth, user, order, inventory })[name]!.setState('stalled'),
+    bringUp: (name) => ({ auth, user, order, inventory })[name]!.setState('up'),
+    signUserToken: (subject, roles = ['user']) =>
+      createTokenIssuer(
+        authService.keyRing,
+        {
+          issuer: authConfig.TOKEN_ISSUER,
+          audience: authConfig.TOKEN_AUDIENCE,
+          accessTtlSeconds: authConfig.ACCESS_TOKEN_TTL_SECONDS,
+          serviceTtlSeconds: authConfig.SERVICE_TOKEN_TTL_SECONDS,
+        },
+        Date.now,
+      ).forUser(subject, roles),
     stop: async () => {
       await gateway.close();
       await orderService.close();
-      await ('close' in inventoryService
-        ? (inventoryService as { close: () => Promise<void> }).close()
-        : undefined);
+      await inventoryService.close();
       await userService.close();
       await authService.stop();
       for (const s of [gw, auth, user, order, inventory]) await s!.close();

@@ -1,16 +1,17 @@
 import { decodeCursor, page } from '@portico/db';
 import { ConflictError, NotFoundError } from '@portico/errors';
+import type { SpecRequest, SpecResponse } from '@portico/lifecycle';
+import type { operations } from '@portico/openapi/inventory';
 import { requireAuth, requireRole, type TokenVerifier } from '@portico/token-auth';
 import { Router } from 'express';
-import {
-  type ProductChange,
-  type ProductRepository,
-  SkuTakenError,
-} from '../data/product-repository.js';
+import { type ProductRepository, SkuTakenError } from '../data/product-repository.js';
+
+type ListProducts = operations['listProducts'];
+type GetProduct = operations['getProduct'];
+type CreateProduct = operations['createProduct'];
+type UpdateProduct = operations['updateProduct'];
 
 const notFound = () => new NotFoundError('No such product.', 'PRODUCT_NOT_FOUND');
-
-type NewProduct = { sku: string; name: string; priceCents: number; stock: number };
 
 /** `/api/v1/inventory/products`: reads are public, writes need an admin. */
 export function productRoutes(deps: {
@@ -18,8 +19,9 @@ export function productRoutes(deps: {
   verifier: TokenVerifier;
 }): Router {
   const router = Router();
+  const admin = [requireAuth(deps.verifier), requireRole('admin')];
 
-  router.get('/', async (req, res) => {
+  router.get('/', async (req: SpecRequest<ListProducts>, res: SpecResponse<ListProducts>) => {
     const limit = Number(req.query.limit ?? 20);
     const rows = await deps.products.list(
       limit + 1,
@@ -28,32 +30,40 @@ export function productRoutes(deps: {
     res.json(page(rows, limit, (p) => p.sku));
   });
 
-  router.get('/:sku', async (req, res) => {
-    const product = await deps.products.find(req.params.sku as string);
+  router.get('/:sku', async (req: SpecRequest<GetProduct>, res: SpecResponse<GetProduct>) => {
+    const product = await deps.products.find(req.params.sku);
     if (!product) throw notFound();
     res.json(product);
   });
 
-  router.post('/', requireAuth(deps.verifier), requireRole('admin'), async (req, res) => {
-    try {
-      const product = await deps.products.insert(req.body as NewProduct);
-      res
-        .status(201)
-        .location(`/api/v1/inventory/products/${encodeURIComponent(product.sku)}`)
-        .json(product);
-    } catch (error) {
-      if (error instanceof SkuTakenError)
-        throw new ConflictError('A product with this sku exists.', 'SKU_TAKEN');
-      throw error;
-    }
-  });
+  router.post(
+    '/',
+    ...admin,
+    async (req: SpecRequest<CreateProduct>, res: SpecResponse<CreateProduct>) => {
+      try {
+        const product = await deps.products.insert(req.body);
+        res
+          .status(201)
+          .location(`/api/v1/inventory/products/${encodeURIComponent(product.sku)}`)
+          .json(product);
+      } catch (error) {
+        if (error instanceof SkuTakenError)
+          throw new ConflictError('A product with this sku exists.', 'SKU_TAKEN');
+        throw error;
+      }
+    },
+  );
 
   // The spec admits only name, priceCents and restock (>= 1), at least one of them.
-  router.patch('/:sku', requireAuth(deps.verifier), requireRole('admin'), async (req, res) => {
-    const product = await deps.products.update(req.params.sku as string, req.body as ProductChange);
-    if (!product) throw notFound();
-    res.json(product);
-  });
+  router.patch(
+    '/:sku',
+    ...admin,
+    async (req: SpecRequest<UpdateProduct>, res: SpecResponse<UpdateProduct>) => {
+      const product = await deps.products.update(req.params.sku, req.body);
+      if (!product) throw notFound();
+      res.json(product);
+    },
+  );
 
   return router;
 }

@@ -190,7 +190,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A dependency is down (codes `UPSTREAM_UNAVAILABLE`, `AUTH_UNAVAILABLE`). */
+        /** @description A dependency is down: the user service, when the user is checked (code `USER_SERVICE_UNAVAILABLE`), or the auth service's key set, when the token must be verified against it (code `AUTH_KEYS_UNAVAILABLE`). */
         ServiceUnavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -258,6 +258,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     placeOrder: {
@@ -336,6 +337,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     cancelOrder: {
@@ -371,6 +373,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     readEventFeed: {
@@ -398,6 +401,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -1,9 +1,16 @@
 import { decodeCursor, page } from '@portico/db';
 import { BadRequestError } from '@portico/errors';
+import type { SpecRequest, SpecResponse } from '@portico/lifecycle';
+import type { operations } from '@portico/openapi/order';
 import { callerOf, requireUser } from '@portico/token-auth';
 import { Router } from 'express';
 import { type OrderRepository, orderCursorKey } from '../data/order-repository.js';
-import type { OrderLine, Orders } from '../domain/orders.js';
+import type { Orders } from '../domain/orders.js';
+
+type PlaceOrder = operations['placeOrder'];
+type ListOrders = operations['listOrders'];
+type GetOrder = operations['getOrder'];
+type CancelOrder = operations['cancelOrder'];
 
 /** `/api/v1/orders`, behind `requireAuth`; bodies and parameters were validated against openapi/order.yaml. */
 export function orderRoutes(deps: { orders: Orders; repository: OrderRepository }): Router {
@@ -11,10 +18,9 @@ export function orderRoutes(deps: { orders: Orders; repository: OrderRepository 
   const router = Router();
   router.use(requireUser);
 
-  router.post('/', async (req, res) => {
+  router.post('/', async (req: SpecRequest<PlaceOrder>, res: SpecResponse<PlaceOrder>) => {
     const key = req.get('idempotency-key');
-    const { items } = req.body as { items: OrderLine[] };
-    const { order, replayed } = await orders.place(callerOf(req).sub, items, key);
+    const { order, replayed } = await orders.place(callerOf(req).sub, req.body.items, key);
     res
       .status(202)
       .location(`/api/v1/orders/${order.id}`)
@@ -22,7 +28,7 @@ export function orderRoutes(deps: { orders: Orders; repository: OrderRepository 
       .json(order);
   });
 
-  router.get('/', async (req, res) => {
+  router.get('/', async (req: SpecRequest<ListOrders>, res: SpecResponse<ListOrders>) => {
     const limit = Number(req.query.limit ?? 20);
     const after = decodeCursor(req.query.cursor as string | undefined);
     if (after !== undefined && !/^\d+\|[0-9a-f-]{36}$/.test(after)) {
@@ -32,13 +38,16 @@ export function orderRoutes(deps: { orders: Orders; repository: OrderRepository 
     res.json(page(rows, limit, orderCursorKey));
   });
 
-  router.get('/:id', async (req, res) => {
-    res.json(await orders.get(req.params.id as string, callerOf(req)));
+  router.get('/:id', async (req: SpecRequest<GetOrder>, res: SpecResponse<GetOrder>) => {
+    res.json(await orders.get(req.params.id, callerOf(req)));
   });
 
-  router.post('/:id/cancel', async (req, res) => {
-    res.json(await orders.cancel(req.params.id as string, callerOf(req)));
-  });
+  router.post(
+    '/:id/cancel',
+    async (req: SpecRequest<CancelOrder>, res: SpecResponse<CancelOrder>) => {
+      res.json(await orders.cancel(req.params.id, callerOf(req)));
+    },
+  );
 
   return router;
 }

@@ -3,4 +3,11 @@ export { createMetrics, type Metrics } from './metrics.js';
 export { runService, type ServiceConfig, type ServiceParts } from './run-service.js';
 export { type Served, type ServeOptions, serve } from './serve.js';
 export { createServiceApp, type ServiceAppOptions } from './service-app.js';
+export type {
+  PathParamsOf,
+  RequestBodyOf,
+  SpecRequest,
+  SpecResponse,
+  SuccessBodyOf,
+} from './spec-request.js';
 export { validateAgainstSpec } from './validate-requests.js';

@@ -1,5 +1,29 @@
+import { BadRequestError } from '@portico/errors';
 import type { RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+
+/**
+ * The validator coerces path and query parameters with ajv, which turns
+ * `limit=1e309` into Infinity and then skips `minimum`/`maximum` (found by the
+ * fuzzer, issue 7): the handler's SQL `LIMIT Infinity` was a 500. A number
+ * the coercion made must be finite.
+ */
+const refuseNonFiniteParameters: RequestHandler = (req, _res, next) => {
+  for (const [where, values] of [
+    ['query', req.query],
+    ['path', req.params],
+  ] as const) {
+    for (const [name, value] of Object.entries(values ?? {})) {
+      const numbers = Array.isArray(value) ? value : [value];
+      if (numbers.some((n) => typeof n === 'number' && !Number.isFinite(n)))
+        throw new BadRequestError(
+          `/${where}/${name}: must be a finite number`,
+          'VALIDATION_FAILED',
+        );
+    }
+  }
+  next();
+};
 
 /**
  * Validates requests against the service's OpenAPI document (the source of
@@ -11,7 +35,7 @@ export function validateAgainstSpec(
   specPath: string,
   options: { validateResponses?: boolean } = {},
 ): RequestHandler[] {
-  return OpenApiValidator.middleware({
+  const validators = OpenApiValidator.middleware({
     apiSpec: specPath,
     // No coercion: a number where the spec says string is refused, not turned into text
     // (path and query parameters are still converted from strings, as they must be).
@@ -20,4 +44,5 @@ export function validateAgainstSpec(
     validateSecurity: false,
     validateFormats: true,
   }) as RequestHandler[];
+  return [...validators, refuseNonFiniteParameters];
 }

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { contractSuite, OVERSIZED, PLAIN_TEXT } from '../support/contract-suite.js';
+import { ADMIN } from '../support/system.js';
+
+const REGISTER = 'POST /api/v1/auth/register';
+const LOGIN = 'POST /api/v1/auth/login';
+const REFRESH = 'POST /api/v1/auth/refresh';
+const LOGOUT = 'POST /api/v1/auth/logout';
+const TOKEN = 'POST /api/v1/auth/token';
+const ROTATE = 'POST /api/v1/auth/keys/rotate';
+const ACCOUNT = 'GET /internal/v1/accounts/{id}';
+const EVENTS = 'GET /internal/v1/events';
+
+const form = (fields: Record<string, string>) => ({
+  contentType: 'application/x-www-form-urlencoded',
+  text: new URLSearchParams(fields).toString(),
+});
+const credentials = (clientId: string) => ({
+  grant_type: 'client_credentials',
+  client_id: clientId,
+  client_secret: `dev-secret-${clientId}-change-me`,
+});
+const email = () => `auth-contract-${randomUUID()}@example.com`;
+const PASSWORD = 'a long enough password';
+
+describe('auth.yaml, against the running auth service', () => {
+  const suite = contractSuite('auth');
+  const { call } = suite;
+
+  it('when someone registers, then 201 and the account; a taken email, a bad body, a huge one or text: 409, 400, 413, 415', async () => {
+    const body = { email: email(), password: PASSWORD, name: 'Ada' };
+    expect((await call(REGISTER, { body })).status).toBe(201);
+    expect((await call(REGISTER, { body })).body.code).toBe('EMAIL_TAKEN');
+    expect(
+      (await call(REGISTER, { body: { ...body, email: email(), password: 'short' } })).status,
+    ).toBe(400);
+    expect((await call(REGISTER, { body: { ...body, email: email(), admin: true } })).status).toBe(
+      400,
+    );
+    expect(
+      (await call(REGISTER, { raw: { contentType: 'application/json', text: '{"email":' } }))
+        .status,
+    ).toBe(400);
+    expect((await call(REGISTER, { raw: OVERSIZED })).status).toBe(413);
+    expect((await call(REGISTER, { raw: PLAIN_TEXT })).status).toBe(415);
+  });
+
+  it('when someone logs in, then 200 and a token pair; wrong password 401, repeated failures 429, bad bodies 400/413/415', async () => {
+    const user = await suite.newUser();
+    const ok = await call(LOGIN, { body: { email: user.email, password: user.password } });
+    expect(ok.body.token_type).toBe('Bearer');
+    expect((await call(LOGIN, { body: { email: user.email } })).status).toBe(400);
+    expect((await call(LOGIN, { raw: OVERSIZED })).status).toBe(413);
+    expect((await call(LOGIN, { raw: PLAIN_TEXT })).status).toBe(415);
+    const wrong = { body: { email: user.email, password: 'not the password' } };
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) statuses.push((await call(LOGIN, wrong)).status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('when a refresh token is rotated, then 200 and a new pair; spending it twice 401; bad bodies 400/413/415', async () => {
+    const user = await suite.newUser();
+    const login = await call(LOGIN, { body: { email: user.email, password: user.password } });
+    const body = { refresh_token: login.body.refresh_token };
+    expect((await call(REFRESH, { body })).status).toBe(200);
+    expect((await call(REFRESH, { body })).body.code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await call(REFRESH, { body: { refresh_token: '' } })).status).toBe(400);
+    expect((await call(REFRESH, { raw: OVERSIZED })).status).toBe(413);
+    expect((await call(REFRESH, { raw: PLAIN_TEXT })).status).toBe(415);
+  });
+
+  it('when someone logs out, then 204 with no body, even for an unknown token; bad bodies 400/413/415', async () => {
+    const user = await suite.newUser();
+    const login = await call(LOGIN, { body: { email: user.email, password: user.password } });
+    expect((await call(LOGOUT, { body: { refresh_token: login.body.refresh_token } })).status).toBe(
+      204,
+    );
+    expect((await call(LOGOUT, { body: { refresh_token: 'unknown' } })).status).toBe(204);
+    expect((await call(LOGOUT, { body: {} })).status).toBe(400);
+    expect((await call(LOGOUT, { raw: OVERSIZED })).status).toBe(413);
+    expect((await call(LOGOUT, { raw: PLAIN_TEXT })).status).toBe(415);
+  });
+
+  it('when a service asks for a token, then 200 by form or Basic; a wrong secret 401, a scope it may not hold 400, JSON 415', async () => {
+    const viaForm = await call(TOKEN, {
+      raw: form({ ...credentials('order-service'), scope: 'users:read' }),
+    });
+    expect(viaForm.body.scope).toBe('users:read');
+    const basic = Buffer.from('gateway:dev-secret-gateway-change-me').toString('base64');
+    const viaBasic = await call(TOKEN, {
+      raw: form({ grant_type: 'client_credentials' }),
+      headers: { authorization: `Basic ${basic}` },
+    });
+    expect(viaBasic.status).toBe(200);
+    const wrong = { ...credentials('gateway'), client_secret: 'not-the-secret-at-all' };
+    expect((await call(TOKEN, { raw: form(wrong) })).body.code).toBe('INVALID_CLIENT');
+    expect(
+      (await call(TOKEN, { raw: form({ ...credentials('gateway'), scope: 'accounts:read' }) }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(TOKEN, { raw: form({ ...credentials('gateway'), grant_type: 'password' }) }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(TOKEN, { raw: form({ ...credentials('gateway'), scope: 'x'.repeat(20_000) }) }))
+        .status,
+    ).toBe(413);
+    expect((await call(TOKEN, { body: credentials('gateway') })).status).toBe(415);
+  });
+
+  it('when anyone reads the keys or the discovery document, then 200 and what the spec describes', async () => {
+    const jwks = await call('GET /.well-known/jwks.json');
+    expect(jwks.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect(jwks.body.keys.length).toBeGreaterThan(0);
+    expect((await call('GET /.well-known/openid-configuration')).status).toBe(200);
+  });
+
+  it('when a service reads an account, then 200 with accounts:read; 401 without a token, 403 without the scope, 404 unknown, 400 not a uuid', async () => {
+    const user = await suite.newUser();
+    const token = await suite.serviceToken('user-service', 'accounts:read');
+    const found = await call(ACCOUNT, { params: { id: user.id }, token });
+    expect(found.body).toMatchObject({ id: user.id, status: 'active', roles: ['user'] });
+    expect((await call(ACCOUNT, { params: { id: randomUUID() }, token })).status).toBe(404);
+    expect((await call(ACCOUNT, { params: { id: 'not-a-uuid' }, token })).status).toBe(400);
+    expect((await call(ACCOUNT, { params: { id: user.id } })).status).toBe(401);
+    const other = await suite.serviceToken('inventory-service');
+    expect((await call(ACCOUNT, { params: { id: user.id }, token: other })).status).toBe(403);
+  });
+
+  it('when a service reads the event feed, then 200 pages; 400 out of range, 401 without a token, 403 for a user', async () => {
+    const token = await suite.serviceToken('user-service', 'events:read');
+    const page = await call(EVENTS, { query: { after: 0, limit: 5 }, token });
+    expect(page.body.source).toBe('auth');
+    expect((await call(EVENTS, { query: { after: 'latest' }, token })).body.events).toEqual([]);
+    expect((await call(EVENTS, { query: { limit: 501 }, token })).status).toBe(400);
+    expect((await call(EVENTS, {})).status).toBe(401);
+    expect((await call(EVENTS, { token: (await suite.newUser()).token })).status).toBe(403);
+  });
+
+  it('when an admin rotates the signing key, then 200 and the new kids; 401 without a token, 403 for a user', async () => {
+    expect((await call(ROTATE)).status).toBe(401);
+    expect((await call(ROTATE, { token: (await suite.newUser()).token })).status).toBe(403);
+    const rotated = await call(ROTATE, { token: await suite.adminToken() });
+    expect(rotated.body.activeKid).not.toBe(rotated.body.nextKid);
+    const login = await call(LOGIN, { body: ADMIN });
+    expect(login.status).toBe(200);
+  });
+
+  suite.everyOperationExercised();
+});
