@@ -23,6 +23,9 @@ export type ServeOptions = {
   drainMs?: number;
   /** Stop on SIGTERM / SIGINT (server.ts wants this; tests do not). */
   handleSignals?: boolean;
+  /** How long a client may take to send its headers (default 10 s) and its whole request (30 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 };
 
 const SLOT = Symbol('portico.in-flight-slot');
@@ -61,16 +64,27 @@ function inFlightResponses() {
 
 /**
  * Listens with timeouts that stop a slow client from holding a socket forever
- * (headers in 10 s, the whole request in 30 s), and shuts down gracefully.
+ * (headers in 10 s, the whole request in 30 s, each enforced within a second),
+ * and shuts down gracefully.
  */
 export async function serve(listener: RequestListener, options: ServeOptions): Promise<Served> {
   let closing: Promise<void> | undefined;
   const inFlight = inFlightResponses();
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
-    inFlight.add(res);
-    if (closing) res.setHeader('connection', 'close');
-    listener(req, res);
-  });
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // Node checks both timeouts only this often (default 30 s): a client
+      // dribbling its headers held a socket ~30 s, not 10 (attack suite, issue 7).
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
+    },
+    (req, res) => {
+      inFlight.add(res);
+      if (closing) res.setHeader('connection', 'close');
+      listener(req, res);
+    },
+  );
   // Above typical client pools' idle timeouts is wrong; below the gateway's agent is right.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
