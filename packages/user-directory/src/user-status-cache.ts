@@ -26,25 +26,60 @@ export type UserStatusCacheOptions = {
 };
 
 /**
+ * Stores a looked-up status only if the user was not invalidated since the
+ * look-up began (their generation is unchanged): a look-up that read "active"
+ * just before a disable must not put "active" back after the disable's
+ * invalidation, where every replica would trust it for a whole TTL.
+ */
+const SET_IF_GENERATION = `
+if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0`;
+
+/** Generation counters outlive any look-up by far, and then go. */
+const GENERATION_TTL_SECONDS = 24 * 60 * 60;
+
+/**
  * A user's status, through two cache tiers: lru-cache in the process, then
  * Redis when configured, then user-service. lru-cache's `fetch` makes
  * concurrent misses for one user share one look-up; when user-service fails,
- * a stale answer keeps serving; with nothing cached, `get` rejects.
+ * a stale answer keeps serving; with nothing cached, `get` rejects. An
+ * invalidation wins over a look-up in flight, in both tiers.
  */
 export function createUserStatusCache(options: UserStatusCacheOptions) {
   const { users, redis, logger } = options;
   const redisKey = (id: string) =>
     `${options.prefix ?? 'portico'}:${options.owner}:user-status:${id}`;
+  const generationKey = (id: string) => `${redisKey(id)}:generation`;
   const counted = options.onLookup ?? (() => {});
 
-  async function fromRedis(id: string): Promise<UserStatus | undefined> {
-    if (!redis) return undefined;
+  /** The cached status, and the user's generation to store a fresh look-up under. */
+  async function fromRedis(id: string): Promise<{ status?: UserStatus; generation?: string }> {
+    if (!redis) return {};
     try {
-      return ((await redis.get(redisKey(id))) as UserStatus | null) ?? undefined;
+      const [status, generation] = await redis.mget(redisKey(id), generationKey(id));
+      return { status: (status as UserStatus | null) ?? undefined, generation: generation ?? '0' };
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'user-status redis read failed');
-      return undefined;
+      return {};
     }
+  }
+
+  function toRedis(id: string, status: UserStatus, generation: string | undefined): void {
+    if (!redis || generation === undefined) return;
+    redis
+      .eval(
+        SET_IF_GENERATION,
+        2,
+        redisKey(id),
+        generationKey(id),
+        generation,
+        status,
+        ttlFor(status),
+      )
+      .catch(() => {});
   }
 
   async function fromUserService(id: string): Promise<UserStatus> {
@@ -65,16 +100,18 @@ export function createUserStatusCache(options: UserStatusCacheOptions) {
     ttl: options.ttlSeconds * 1000,
     allowStaleOnFetchRejection: true,
     noDeleteOnFetchRejection: true,
-    fetchMethod: async (id, _stale, { options: fetchOptions }) => {
+    // An `invalidate` during the look-up aborts `signal`: lru-cache then keeps
+    // nothing, and the Redis write is skipped (or refused by the generation).
+    fetchMethod: async (id, _stale, { options: fetchOptions, signal }) => {
       const cached = await fromRedis(id);
-      if (redis) counted('redis', cached ? 'hit' : 'miss');
-      if (cached) {
-        fetchOptions.ttl = ttlFor(cached) * 1000;
-        return cached;
+      if (redis) counted('redis', cached.status ? 'hit' : 'miss');
+      if (cached.status) {
+        fetchOptions.ttl = ttlFor(cached.status) * 1000;
+        return cached.status;
       }
       const status = await fromUserService(id);
       fetchOptions.ttl = ttlFor(status) * 1000;
-      redis?.set(redisKey(id), status, 'EX', ttlFor(status)).catch(() => {});
+      if (!signal.aborted) toRedis(id, status, cached.generation);
       return status;
     },
   });
@@ -94,14 +131,23 @@ export function createUserStatusCache(options: UserStatusCacheOptions) {
       counted('memory', cache.has(id) ? 'hit' : 'miss');
       // With allowStaleOnFetchRejection, a failed look-up with nothing stale to
       // fall back on resolves to undefined rather than rejecting.
-      const status = await cache.fetch(id);
+      const outcome: LRUCache.Status<string, UserStatus> = {};
+      let status = await cache.fetch(id, { status: outcome });
+      // An invalidation during the look-up discarded it: look again, after the change.
+      if (status === undefined && outcome.fetchAborted) status = await cache.fetch(id);
       if (status === undefined) throw new Error('user-service unavailable and nothing cached');
       return status;
     },
-    /** Forgets a user in both tiers, on a `user.*` event. */
+    /** Forgets a user in both tiers, on a `user.*` event; look-ups in flight store nothing. */
     async invalidate(id: string): Promise<void> {
       cache.delete(id);
-      await redis?.del(redisKey(id)).catch(() => {});
+      await redis
+        ?.multi()
+        .incr(generationKey(id))
+        .expire(generationKey(id), GENERATION_TTL_SECONDS)
+        .del(redisKey(id))
+        .exec()
+        .catch(() => {});
     },
   };
 }
