@@ -64,7 +64,10 @@ export function createProfiles(deps: {
       return (await repository.findById(id)) ?? readRepair(id);
     },
     list: (limit: number, afterId?: string) => repository.list(limit, afterId),
-    updateName: (id: string, name: string) => change(id, { name }, 'user.updated'),
+    async updateName(id: string, name: string): Promise<Profile> {
+      await this.get(id);
+      return change(id, { name }, 'user.updated');
+    },
     async disable(id: string): Promise<Profile> {
       await this.get(id);
       return setStatus(id, 'disabled');
