@@ -100,4 +100,37 @@ describe('key ring', () => {
     expect(await kids(restarted)).toEqual(before);
     expect((await restarted.signingKey()).kid).toBe((await ring.signingKey()).kid);
   });
+
+  it('when tokens name many unknown keys, then the table is read again at most once a second', async () => {
+    const repository = createSigningKeyRepository(database.db);
+    let reads = 0;
+    const counting = {
+      ...repository,
+      listPublished: (now: number) => {
+        reads += 1;
+        return repository.listPublished(now);
+      },
+    };
+    const ring = createKeyRing({ repository: counting, now, retiredKeyLifetimeMs: LIFETIME_MS });
+    await ring.initialise();
+    const verifier = createTokenVerifier({ getKey: ring.getKey, ...settings, cacheMaxEntries: 0 });
+    const issuer = createTokenIssuer(ring, settings, Date.now);
+    const genuine = await issuer.forUser('account-1', ['user']);
+    const [header, payload, signature] = genuine.split('.');
+    const withKid = (kid: string) => {
+      const decoded = JSON.parse(Buffer.from(header!, 'base64url').toString());
+      const forged = Buffer.from(JSON.stringify({ ...decoded, kid })).toString('base64url');
+      return `${forged}.${payload}.${signature}`;
+    };
+
+    const before = reads;
+    for (let i = 0; i < 50; i += 1)
+      await expect(verifier.verify(withKid(`made-up-${i}`))).rejects.toThrow(/unknown key/);
+    expect(reads - before).toBe(1);
+
+    clock += 1000;
+    await expect(verifier.verify(withKid('made-up-later'))).rejects.toThrow(/unknown key/);
+    expect(reads - before).toBe(2);
+    await expect(verifier.verify(genuine)).resolves.toMatchObject({ sub: 'account-1' });
+  });
 });

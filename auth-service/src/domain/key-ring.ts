@@ -14,6 +14,12 @@ import type { SigningKeyRepository } from '../data/signing-key-repository.js';
 export const SIGNING_ALG = 'ES256';
 /** How long a replica trusts its copy of the key table before reading it again. */
 const RELOAD_MS = 30_000;
+/**
+ * A token naming a key this replica does not hold makes it read the table
+ * again (another replica may just have rotated), but at most this often: a
+ * flood of made-up `kid`s must not become a flood of database reads.
+ */
+const UNKNOWN_KID_RELOAD_MS = 1_000;
 
 type SigningKey = { kid: string; key: CryptoKey };
 
@@ -47,6 +53,7 @@ export function createKeyRing(deps: {
 }) {
   let rows: SigningKeyRow[] = [];
   let loadedAt = -Infinity;
+  let unknownKidReloadAt = -Infinity;
   let signing: SigningKey | undefined;
 
   async function load(): Promise<void> {
@@ -93,7 +100,8 @@ export function createKeyRing(deps: {
       const find = (keys: SigningKeyRow[]) => keys.find((r) => r.kid === header.kid);
       // A kid we do not hold may be another replica's fresh rotation: read the table once more.
       let row = find(await fresh());
-      if (!row) {
+      if (!row && deps.now() - unknownKidReloadAt >= UNKNOWN_KID_RELOAD_MS) {
+        unknownKidReloadAt = deps.now();
         await load();
         row = find(rows);
       }
