@@ -113,7 +113,7 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
         maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
         windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
       },
-      deps.redis,
+      deps.redis && { client: deps.redis, prefix: config.REDIS_PREFIX },
     ),
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     now,

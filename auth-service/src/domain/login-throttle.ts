@@ -8,13 +8,20 @@ export type ThrottleSettings = {
   windowSeconds: number;
 };
 
-function limiter(name: string, points: number, duration: number, redis: Redis | undefined) {
+function limiter(
+  name: string,
+  points: number,
+  duration: number,
+  redis: { client: Redis; prefix: string } | undefined,
+) {
   const memory = new RateLimiterMemory({ keyPrefix: `login-${name}`, points, duration });
   // With Redis every replica shares the count; if Redis fails, the in-process limiter still holds.
+  // Under the deployment's prefix: without it, two deployments on one Redis throttled each
+  // other's accounts (found by the fuzzer, issue 7: one run's failed admin logins locked the next).
   return redis
     ? new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `login-${name}`,
+        storeClient: redis.client,
+        keyPrefix: `${redis.prefix}:login-${name}`,
         points,
         duration,
         insuranceLimiter: memory,
@@ -27,7 +34,10 @@ function limiter(name: string, points: number, duration: number, redis: Redis | 
  * password is hashed, atomically, so N parallel wrong passwords cannot get
  * past the limit (Zitadel GHSA-7h8m-vrxx-vr4m). A success gives the points back.
  */
-export function createLoginThrottle(settings: ThrottleSettings, redis?: Redis) {
+export function createLoginThrottle(
+  settings: ThrottleSettings,
+  redis?: { client: Redis; prefix: string },
+) {
   const perAccount = limiter(
     'account',
     settings.maxAttemptsPerAccount,

@@ -1,0 +1,195 @@
+/**
+ * The catalogue of bad input the fuzzer draws from: strings, numbers, tokens,
+ * media types, JSON, path segments, query strings, headers and methods that have
+ * broken servers before. Valid strings draw on NASTY_STRINGS too.
+ */
+
+/** Strings that have broken parsers, validators, databases and logs before. */
+export const NASTY_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '\udfff\ud800',
+  '\uffff\ufffe',
+  '\u202eevil',
+  '\u200b',
+  'e\u0301\u0301\u0301',
+  '👩‍👩‍👧‍👦',
+  'ǅ𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  "' OR '1'='1' --",
+  '"; DROP TABLE users; --',
+  '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe, sent as plain text
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '../../../../etc/passwd',
+  '%00',
+  '%',
+  '\\',
+  '\r\n\r\nX-Injected: 1',
+  '__proto__',
+  'constructor',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  '0x10',
+];
+
+/** Numbers at and past the edges: floats where integers go, unsafe integers, huge magnitudes. */
+export const NASTY_NUMBERS = [
+  0,
+  -0,
+  -1,
+  1.5,
+  0.1,
+  -2147483649,
+  2147483648,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 63),
+  2 ** 64,
+  1e21,
+  1e308,
+  -1e308,
+  Number.MIN_VALUE,
+];
+
+/** Tokens that must never pass: malformed, unsigned, wrongly signed, of another scheme. */
+export const FORGED_AUTHORIZATION = [
+  'Bearer',
+  'Bearer ',
+  'Bearer x',
+  'Bearer a.b.c',
+  'Basic YWRtaW46YWRtaW4=',
+  'bearer  \t',
+  // {"alg":"none","typ":"at+jwt"}.{"sub":"x","roles":["admin"]}.
+  'Bearer eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJ4Iiwicm9sZXMiOlsiYWRtaW4iXX0.',
+  `Bearer ${'A'.repeat(9000)}`,
+];
+
+export const BAD_CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/json; charset=nonsense',
+  'application/merge-patch+json',
+  'application/problem+json',
+  '*/*',
+  ';',
+  'application/json, text/plain',
+];
+
+export const BAD_JSON = [
+  '',
+  ' ',
+  '{',
+  '{"a":',
+  '[1,2',
+  'nul',
+  'undefined',
+  "{'a':1}",
+  '{"a":1,}',
+  '\ufeff{}',
+  '{"a":NaN}',
+  '{"a":1e999999}',
+  '// x\n{}',
+  '{"a":"\\ud800"}',
+  '{"__proto__":{"admin":true,"roles":["admin"]}}',
+  '{"constructor":{"prototype":{"admin":true}}}',
+  '"just a string"',
+  '12345',
+  'true',
+  'null',
+  '[]',
+  '\u0000',
+  `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+  `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+];
+
+/** Raw path segments: traversal, broken percent-encoding, encoded separators. */
+export const BAD_SEGMENTS = [
+  '..',
+  '.',
+  '%2e%2e',
+  '..%2f..%2finternal%2fv1%2fevents',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%00',
+  '%C0%AE',
+  '%FF%FE',
+  'a%2Fb',
+  '%20',
+  '~',
+  '*',
+  ';x=1',
+  'x'.repeat(5000),
+  '%F0%9F%92%A9',
+];
+
+export const BAD_QUERIES = [
+  '?%zz=1',
+  '?limit=1&&&',
+  '?=',
+  '?limit',
+  '?limit=',
+  '?limit=1&limit=2',
+  '?limit[]=1',
+  '?limit[a]=1',
+  '?cursor[a]=b',
+  '?cursor=%E0%A4%A',
+  '?cursor=%00',
+  '?__proto__[x]=1',
+  '?unknown=1',
+  `?cursor=${'c'.repeat(5000)}`,
+  '?limit=1e309',
+  '?limit=0x10',
+  '?limit=-0',
+];
+
+/** Headers a client may send that the gateway or a body parser has to survive. */
+export const ODD_HEADERS: [string, string][] = [
+  ['content-encoding', 'gzip'],
+  ['content-encoding', 'deflate'],
+  ['content-encoding', 'br'],
+  ['content-encoding', 'x-unknown'],
+  ['content-encoding', 'gzip, gzip'],
+  ['accept', 'application/xml'],
+  ['accept', '*/*;q=nonsense'],
+  ['accept-encoding', 'x'.repeat(4000)],
+  ['traceparent', 'garbage'],
+  ['traceparent', '00-00000000000000000000000000000000-0000000000000000-01'],
+  ['traceparent', `00-${'f'.repeat(32)}-${'f'.repeat(16)}-ff`],
+  ['tracestate', '=,=,='],
+  ['x-request-id', 'x'.repeat(5000)],
+  ['x-request-id', '\u00ff\u00fe'],
+  ['x-forwarded-for', 'not-an-ip, 999.1.1.1'],
+  ['x-forwarded-proto', 'gopher'],
+  ['x-user-id', '00000000-0000-4000-8000-000000000000'],
+  ['x-user-roles', 'admin'],
+  ['forwarded', 'for=unknown;by="["'],
+  ['cookie', '=; a; __proto__=1'],
+  ['origin', 'null'],
+  ['expect', '100-continue'],
+  ['range', 'bytes=0-1'],
+  ['if-none-match', '*'],
+  ['max-forwards', '0'],
+];
+
+export const OTHER_METHODS = [
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'HEAD',
+  'TRACE',
+  'PROPFIND',
+  'PATCH',
+  'POST',
+  'GET',
+];
