@@ -1,14 +1,17 @@
 // A mixed, bounded load against a RUNNING gateway (`npm start` in another
-// terminal): registers a few users, logs them in, then for a fixed time keeps
-// LOADTEST_CONCURRENCY requests in flight, mixing reads with a trickle of
-// logins, and prints throughput, latency per operation and errors by status.
+// terminal), driven through the typed SDK (@portico/sdk) as a client would:
+// registers a few users, logs them in, then for a fixed time keeps
+// LOADTEST_CONCURRENCY requests in flight, mixing reads and order placement
+// with a trickle of logins, and prints throughput, latency per operation and
+// errors by status.
 //
 // Env (all optional): LOADTEST_URL (http://127.0.0.1:8080), LOADTEST_SECONDS (20),
 // LOADTEST_CONCURRENCY (16), LOADTEST_USERS (8), LOADTEST_LOGINS_PER_MINUTE (30).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPortico, unwrap } from '@portico/sdk';
 import { summarize } from './lib/latency-sampler.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -44,114 +47,120 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
-/** One request; resolves `{status, ms, body}`, status 0 for a network error or timeout. */
-async function call(method, path, { token, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+/**
+ * Times one SDK call; resolves `{status, ms, text}`: the HTTP status, or 0
+ * with the error's code for a network error or timeout. `send` gets the
+ * options every call passes (a timeout) and returns openapi-fetch's result;
+ * a session method that throws a PorticoError counts with its status.
+ */
+async function timed(send) {
   const started = performance.now();
+  const options = { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
   try {
-    const res = await fetch(`${settings.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    return { status: res.status, ms: performance.now() - started, text };
+    const { response, error } = await send(options);
+    return { status: response.status, ms: performance.now() - started, text: error?.code };
   } catch (error) {
     return {
-      status: 0,
+      status: error.status ?? 0,
       ms: performance.now() - started,
-      text: String(error.cause?.code ?? error.name),
+      text: String(error.code ?? error.cause?.code ?? error.name),
     };
   }
 }
 
-const json = (text) => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
-async function login(user) {
-  const reply = await call('POST', '/api/v1/auth/login', {
-    body: { email: user.email, password: PASSWORD },
+/** Logs a user in again through their session, which keeps the new tokens. */
+const login = (user) =>
+  timed(async () => {
+    await user.portico.session.login({ email: user.email, password: PASSWORD });
+    return { response: { status: 200 } };
   });
-  const token = reply.status === 200 ? json(reply.text)?.access_token : undefined;
-  if (token) user.token = token;
-  return reply;
-}
 
 async function setUp() {
-  const health = await call('GET', '/healthz');
+  const health = await fetch(`${settings.url}/healthz`).catch((error) => ({
+    status: error.cause?.code ?? error.name,
+  }));
   if (health.status !== 200) {
     throw new Error(
-      `${settings.url}/healthz answered ${health.status || health.text}: is the gateway running (npm start)?`,
+      `${settings.url}/healthz answered ${health.status}: is the gateway running (npm start)?`,
     );
   }
   const run = randomBytes(4).toString('hex');
   const users = Array.from({ length: settings.users }, (_, i) => ({
     email: `loadtest-${run}-${i}@example.com`,
-    token: undefined,
+    portico: createPortico({ baseUrl: settings.url }),
   }));
   // A few at a time: each registration and login is one password hash.
   const queue = [...users];
   const worker = async () => {
     for (let user = queue.shift(); user; user = queue.shift()) {
-      const registered = await call('POST', '/api/v1/auth/register', {
-        body: { email: user.email, password: PASSWORD, name: 'Load Test' },
+      await user.portico.session.register({
+        email: user.email,
+        password: PASSWORD,
+        name: 'Load Test',
       });
-      if (registered.status !== 201) {
-        throw new Error(`register ${user.email}: ${registered.status} ${registered.text}`);
-      }
-      const reply = await login(user);
-      if (!user.token) throw new Error(`login ${user.email}: ${reply.status} ${reply.text}`);
+      await user.portico.session.login({ email: user.email, password: PASSWORD });
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  return users;
+  const catalogue = unwrap(
+    await users[0].portico.inventory.GET('/api/v1/inventory/products', {
+      params: { query: { limit: 100 } },
+    }),
+  );
+  const skus = catalogue.items.map((p) => p.sku);
+  if (skus.length === 0) throw new Error('no products to order (npm start seeds demo products)');
+  return { users, skus };
 }
 
 /**
- * The read mix, by weight. Order placement comes with its own issue: add
- * `{ name: 'POST /api/v1/orders', weight, run: (user) => call('POST', '/api/v1/orders',
- * { token: user.token, body: { items: [...] } }) }` here (with an `Idempotency-Key`),
- * and count 202 as success below.
+ * The mix, by weight: reads, and an order of one unit of a random product now
+ * and then (202 even when the stock has run out: the saga rejects it later).
+ * Each placement carries a fresh `Idempotency-Key`, as a client that may retry must.
  */
-const OPERATIONS = [
+const operations = (skus) => [
   {
     name: 'GET /api/v1/users/me',
     weight: 4,
-    run: (user) => call('GET', '/api/v1/users/me', { token: user.token }),
+    run: (user) => timed((o) => user.portico.users.GET('/api/v1/users/me', o)),
   },
   {
     name: 'GET /api/v1/inventory/products',
     weight: 3,
-    run: (user) => call('GET', '/api/v1/inventory/products', { token: user.token }),
+    run: (user) => timed((o) => user.portico.inventory.GET('/api/v1/inventory/products', o)),
   },
   {
     name: 'GET /api/v1/orders',
-    weight: 3,
-    run: (user) => call('GET', '/api/v1/orders', { token: user.token }),
+    weight: 2,
+    run: (user) => timed((o) => user.portico.orders.GET('/api/v1/orders', o)),
+  },
+  {
+    name: 'POST /api/v1/orders',
+    weight: 1,
+    run: (user) =>
+      timed((o) =>
+        user.portico.orders.POST('/api/v1/orders', {
+          ...o,
+          params: { header: { 'Idempotency-Key': randomUUID() } },
+          body: { items: [{ sku: skus[Math.floor(Math.random() * skus.length)], quantity: 1 }] },
+        }),
+      ),
   },
 ];
 const LOGIN = 'POST /api/v1/auth/login';
 const SUCCESS = new Set([200, 201, 202, 204]);
 
-function pickOperation() {
-  const total = OPERATIONS.reduce((sum, op) => sum + op.weight, 0);
+function pickOperation(mix) {
+  const total = mix.reduce((sum, op) => sum + op.weight, 0);
   let roll = Math.random() * total;
-  for (const op of OPERATIONS) {
+  for (const op of mix) {
     roll -= op.weight;
     if (roll < 0) return op;
   }
-  return OPERATIONS[0];
+  return mix[0];
 }
 
-async function drive(users) {
+async function drive({ users, skus }) {
+  const mix = operations(skus);
   const stats = new Map();
   const record = (name, reply) => {
     const entry = stats.get(name) ?? { latencies: [], ok: 0, statuses: {} };
@@ -167,7 +176,7 @@ async function drive(users) {
   const reader = async () => {
     while (performance.now() < deadline) {
       const user = users[Math.floor(Math.random() * users.length)];
-      const op = pickOperation();
+      const op = pickOperation(mix);
       record(op.name, await op.run(user));
     }
   };
@@ -247,9 +256,9 @@ function report({ stats, seconds }) {
 
 try {
   process.stderr.write(`setting up ${settings.users} users on ${settings.url}…\n`);
-  const users = await setUp();
+  const setup = await setUp();
   process.stderr.write(`mixed load for ${settings.seconds} s…\n`);
-  const result = report(await drive(users));
+  const result = report(await drive(setup));
   const resultsDir = join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `loadtest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
