@@ -3,20 +3,17 @@ import { pino } from 'pino';
 import { deadUrl } from './support/fake-upstream.js';
 import {
   allReceived,
-  closeUpstreams,
   type RunningGateway,
   send,
   startGateway,
-  startUpstreams,
-  type Upstreams,
+  useUpstreams,
 } from './support/gateway-harness.js';
 
-let upstreams: Upstreams;
+const upstreams = useUpstreams({ keepReceived: true });
 let gateway: RunningGateway;
 const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n').filter(Boolean))
@@ -27,10 +24,7 @@ beforeAll(async () => {
   gateway = await startGateway(upstreams, {}, pino({ level: 'info' }, sink));
 });
 
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
+afterAll(() => gateway.close());
 
 describe('admin endpoints', () => {
   it('when /healthz is asked, then the gateway says it is alive', async () => {

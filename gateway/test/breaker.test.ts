@@ -4,14 +4,11 @@ import { CircuitBreaker } from '../src/circuit-breaker.js';
 import { loadGatewayConfig } from '../src/config.js';
 import { deadUrl, type FakeUpstream } from './support/fake-upstream.js';
 import {
-  clearReceived,
-  closeUpstreams,
   type Reply,
   type RunningGateway,
   send,
   startGateway,
-  startUpstreams,
-  type Upstreams,
+  useUpstreams,
 } from './support/gateway-harness.js';
 import { registrySample, waitUntil } from './support/registry-sample.js';
 
@@ -28,20 +25,11 @@ const ENV = {
 };
 const PRODUCTS = '/api/v1/inventory/products';
 
-let upstreams: Upstreams;
+const upstreams = useUpstreams();
 let gateway: RunningGateway;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-});
-
-afterAll(async () => {
-  await closeUpstreams(upstreams);
-});
 
 // A gateway per test: each starts with every circuit closed.
 beforeEach(async () => {
-  clearReceived(upstreams);
   gateway = await startGateway(upstreams, ENV);
 });
 

@@ -1,22 +1,18 @@
 import {
   allReceived,
-  clearReceived,
-  closeUpstreams,
   type RunningGateway,
   send,
   startGateway,
-  startUpstreams,
-  type Upstreams,
+  useUpstreams,
 } from './support/gateway-harness.js';
 
 const APP = 'https://app.portico.example';
 
-let upstreams: Upstreams;
+const upstreams = useUpstreams();
 let gateway: RunningGateway;
 let plain: RunningGateway;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
   gateway = await startGateway(upstreams, {
     CORS_ORIGINS: `${APP}, https://admin.portico.example`,
   });
@@ -26,11 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await plain.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => {
-  clearReceived(upstreams);
 });
 
 const preflightHeaders = (origin: string) => ({

@@ -1,28 +1,6 @@
-import {
-  allReceived,
-  clearReceived,
-  closeUpstreams,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { allReceived, send, useGateway } from './support/gateway-harness.js';
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => clearReceived(upstreams));
+const { upstreams, gateway } = useGateway();
 
 /** Every URL the page loads: script and image sources, stylesheet and icon links. */
 function referencedUrls(html: string): string[] {

@@ -2,23 +2,12 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AUDIENCE, ISSUER } from './support/auth-kit.js';
-import {
-  clearReceived,
-  closeUpstreams,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { send, useGateway } from './support/gateway-harness.js';
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
+const { upstreams, gateway } = useGateway({ RATE_LIMIT_PER_MINUTE: '100000' });
 let attacker: { url: string; hits: number; close: () => void };
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams, { RATE_LIMIT_PER_MINUTE: '100000' });
   const server = createServer((_req, res) => {
     attacker.hits += 1;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
@@ -31,13 +20,7 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
-  attacker.close();
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => clearReceived(upstreams));
+afterAll(() => attacker.close());
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);

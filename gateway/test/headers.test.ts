@@ -1,29 +1,6 @@
-import {
-  clearReceived,
-  closeUpstreams,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { send, useGateway } from './support/gateway-harness.js';
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => {
-  clearReceived(upstreams);
-});
+const { upstreams, gateway } = useGateway();
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';

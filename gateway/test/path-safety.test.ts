@@ -1,25 +1,7 @@
-import {
-  allReceived,
-  closeUpstreams,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { allReceived, send, useGateway } from './support/gateway-harness.js';
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
+// The last test counts what reached an upstream over the whole file.
+const { upstreams, gateway } = useGateway({}, { keepReceived: true });
 
 /** Every way we know to reach `/internal/`, another version, or an unlisted path. */
 const NASTY_PATHS = [

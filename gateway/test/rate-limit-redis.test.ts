@@ -5,13 +5,11 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { REDIS_KEY_PREFIX } from '../src/rate-limit.js';
 import {
-  closeUpstreams,
   type Reply,
   type RunningGateway,
   send,
   startGateway,
-  startUpstreams,
-  type Upstreams,
+  useUpstreams,
 } from './support/gateway-harness.js';
 import { eventually, gatewaySample } from './support/metrics-text.js';
 
@@ -41,15 +39,7 @@ async function sendMany(count: number, request: (index: number) => Promise<Reply
   return replies;
 }
 
-let upstreams: Upstreams;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-});
-
-afterAll(async () => {
-  await closeUpstreams(upstreams);
-});
+const upstreams = useUpstreams({ keepReceived: true });
 
 describeRedis('rate limits shared through Redis', () => {
   const LIMIT = 6;

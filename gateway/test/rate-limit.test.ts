@@ -1,13 +1,10 @@
 import { LOGIN_BODY_LIMIT_BYTES } from '../src/login-body.js';
 import {
-  clearReceived,
-  closeUpstreams,
   type Reply,
   type RunningGateway,
   send,
   startGateway,
-  startUpstreams,
-  type Upstreams,
+  useUpstreams,
 } from './support/gateway-harness.js';
 import { gatewaySample } from './support/metrics-text.js';
 
@@ -15,14 +12,13 @@ const LIMIT = 5;
 const LOGIN_LIMIT = 3;
 const LOGIN = '/api/v1/auth/login';
 
-let upstreams: Upstreams;
+const upstreams = useUpstreams();
 /** Tight per-caller limit. */
 let gateway: RunningGateway;
 /** Tight login limit, loose per-caller limit, so login tests see only the login policy. */
 let loginGateway: RunningGateway;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
   gateway = await startGateway(upstreams, {
     RATE_LIMIT_PER_MINUTE: String(LIMIT),
     LOGIN_RATE_LIMIT_PER_MINUTE: String(LOGIN_LIMIT),
@@ -36,11 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await loginGateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => {
-  clearReceived(upstreams);
 });
 
 /** Draft-7 `RateLimit: limit=5, remaining=4, reset=60` as numbers. */

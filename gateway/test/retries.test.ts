@@ -1,14 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { deadUrl, type FakeUpstream } from './support/fake-upstream.js';
-import {
-  clearReceived,
-  closeUpstreams,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { type RunningGateway, send, startGateway, useGateway } from './support/gateway-harness.js';
 import { registrySample, waitUntil } from './support/registry-sample.js';
 
 const TIMEOUT_MS = 500;
@@ -23,22 +15,7 @@ const ENV = {
 };
 const PRODUCTS = '/api/v1/inventory/products';
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams, ENV);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => {
-  clearReceived(upstreams);
-});
+const { upstreams, gateway } = useGateway(ENV);
 
 /** How a fake upstream answers its `call`th request (counting from 1). */
 type Answer = (req: IncomingMessage, res: ServerResponse, body: Buffer, call: number) => void;

@@ -1,31 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import {
-  clearReceived,
-  closeUpstreams,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { send, useGateway } from './support/gateway-harness.js';
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => {
-  clearReceived(upstreams);
-});
+const { upstreams, gateway } = useGateway();
 
 describe('routing', () => {
   it.each([

@@ -1,39 +1,13 @@
 import { request } from 'node:http';
 import { deadUrl } from './support/fake-upstream.js';
-import {
-  clearReceived,
-  closeUpstreams,
-  type Reply,
-  type RunningGateway,
-  send,
-  startGateway,
-  startUpstreams,
-  type Upstreams,
-} from './support/gateway-harness.js';
+import { type Reply, send, startGateway, useGateway } from './support/gateway-harness.js';
 
 const TIMEOUT_MS = 300;
 const BODY_LIMIT = 1024;
 
-let upstreams: Upstreams;
-let gateway: RunningGateway;
-let downUrl: string;
-
-beforeAll(async () => {
-  upstreams = await startUpstreams();
-  downUrl = await deadUrl();
-  gateway = await startGateway(upstreams, {
-    UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
-    BODY_LIMIT_BYTES: String(BODY_LIMIT),
-  });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await closeUpstreams(upstreams);
-});
-
-beforeEach(() => {
-  clearReceived(upstreams);
+const { upstreams, gateway } = useGateway({
+  UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+  BODY_LIMIT_BYTES: String(BODY_LIMIT),
 });
 
 function expectProblem(reply: Reply, status: number, code: string) {
@@ -45,6 +19,7 @@ function expectProblem(reply: Reply, status: number, code: string) {
 describe('upstream failures', () => {
   it('when the upstream is down, then the client gets a 502 problem at once, with Retry-After and no address', async () => {
     // A gateway of its own: with auth-service down, no token could be verified either.
+    const downUrl = await deadUrl();
     const authDown = await startGateway(upstreams, { AUTH_SERVICE_URL: downUrl });
     const started = Date.now();
     const reply = await send(authDown.url, { method: 'POST', path: '/api/v1/auth/login' });

@@ -1,27 +1,16 @@
 import { call, newAccount, type Reply } from './support/clients.js';
 import { expectCleanLogs } from './support/leaks.js';
-import { type SystemUnderAttack, startSystemUnderAttack } from './support/system-under-attack.js';
+import { useSystemUnderAttack } from './support/system-under-attack.js';
 
 /** The auth service's failed-login budget per client address, lowered so a spray runs out of it. */
 const FAILURES_PER_ADDRESS = 40;
 
-let system: SystemUnderAttack;
-let gateway: string;
-
-beforeAll(async () => {
-  system = await startSystemUnderAttack({
-    RATE_LIMIT_PER_MINUTE: '100000',
-    LOGIN_MAX_FAILURES_PER_IP: String(FAILURES_PER_ADDRESS),
-  });
-  gateway = system.urls.gateway;
-});
-
-afterAll(() => system?.stop());
+const system = useSystemUnderAttack({ LOGIN_MAX_FAILURES_PER_IP: String(FAILURES_PER_ADDRESS) });
 
 const refresh = (token: string) =>
-  call(gateway, '/api/v1/auth/refresh', { body: { refresh_token: token } });
+  call(system.gateway, '/api/v1/auth/refresh', { body: { refresh_token: token } });
 const login = (email: string, password: string, headers: Record<string, string> = {}) =>
-  call(gateway, '/api/v1/auth/login', { body: { email, password }, headers });
+  call(system.gateway, '/api/v1/auth/login', { body: { email, password }, headers });
 const count = (replies: Reply[], status: number) =>
   replies.filter((r) => r.status === status).length;
 
@@ -52,7 +41,7 @@ describe('refresh tokens through the gateway', () => {
 
   it('when a user logs out, then neither the logged-out token nor a stolen copy refreshes', async () => {
     const ada = await newAccount(system);
-    const out = await call(gateway, '/api/v1/auth/logout', {
+    const out = await call(system.gateway, '/api/v1/auth/logout', {
       body: { refresh_token: ada.refresh },
     });
     expect(out.status).toBe(204);
@@ -62,7 +51,7 @@ describe('refresh tokens through the gateway', () => {
 
 describe('password rules', () => {
   const register = (password: string) =>
-    call(gateway, '/api/v1/auth/register', {
+    call(system.gateway, '/api/v1/auth/register', {
       body: { email: `rules-${Date.now()}-${Math.random()}@example.com`, password, name: 'R' },
     });
 

@@ -1,8 +1,10 @@
+import { newProduct } from '../support/shop.js';
 import {
   type Account,
   adminAccount,
   call,
   newAccount,
+  placeSettledOrder,
   rawExchange,
   serviceToken,
 } from './support/clients.js';
@@ -10,37 +12,20 @@ import { expectCleanLogs } from './support/leaks.js';
 import {
   type ClientId,
   type ProcessName,
-  type SystemUnderAttack,
-  startSystemUnderAttack,
+  useSystemUnderAttack,
 } from './support/system-under-attack.js';
 
-let system: SystemUnderAttack;
+const system = useSystemUnderAttack();
 let admin: Account;
 let alice: Account;
 let orderId: string;
 
 beforeAll(async () => {
-  system = await startSystemUnderAttack({ RATE_LIMIT_PER_MINUTE: '100000' });
   admin = await adminAccount(system);
   alice = await newAccount(system);
-  const sku = `INTERNAL-${Date.now()}`;
-  await call(system.urls.gateway, '/api/v1/inventory/products', {
-    body: { sku, name: 'Boundary', priceCents: 100, stock: 10 },
-    token: admin.token,
-  });
-  const placed = await call(system.urls.gateway, '/api/v1/orders', {
-    body: { items: [{ sku, quantity: 1 }] },
-    token: alice.token,
-  });
-  orderId = placed.body.id;
-  for (let i = 0; i < 100; i += 1) {
-    const got = await call(system.urls.order, `/api/v1/orders/${orderId}`, { token: alice.token });
-    if (got.body.status !== 'pending') break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const sku = await newProduct(system.gateway, admin.token, 10, 100);
+  orderId = (await placeSettledOrder(system, alice, [{ sku, quantity: 1 }])).id;
 });
-
-afterAll(() => system?.stop());
 
 /** Whether a request target, however a server might decode and normalise it, lands under /internal/. */
 function reachesInternal(target: string): boolean {
@@ -95,7 +80,7 @@ describe('/internal/ through the gateway', () => {
     const statuses: Record<string, number[]> = {};
     for (const target of cases()) {
       const reply = await rawExchange(
-        system.urls.gateway,
+        system.gateway,
         `GET ${target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${admin.token}\r\nConnection: close\r\n\r\n`,
       );
       statuses[target] = reply.statuses;
@@ -116,10 +101,10 @@ describe('/internal/ through the gateway', () => {
   it('when internal paths hide in a query or in rewrite headers, then the service gets its public route and no internal one', async () => {
     const before = system.arrivals.length;
     const replies = [
-      await call(system.urls.gateway, `/api/v1/users/me?x=/../../internal/v1/users/${alice.id}`, {
+      await call(system.gateway, `/api/v1/users/me?x=/../../internal/v1/users/${alice.id}`, {
         token: alice.token,
       }),
-      await call(system.urls.gateway, '/api/v1/users/me', {
+      await call(system.gateway, '/api/v1/users/me', {
         token: alice.token,
         headers: {
           'x-original-url': `/internal/v1/users/${alice.id}`,
@@ -174,7 +159,7 @@ describe('service-token scopes at each internal endpoint', () => {
     'when %s (scopes: %s) calls %s for %s, then it passes only if the token holds that scope',
     async (client, asked, _process, scope, holds, endpoint) => {
       const token = await serviceToken(system, client, asked === 'all' ? undefined : asked);
-      const reply = await call(system.urls[endpoint.process], endpoint.path(), { token });
+      const reply = await call(system[endpoint.process], endpoint.path(), { token });
       if (holds.includes(scope)) {
         expect(reply.status).toBe(200);
       } else {
@@ -189,9 +174,7 @@ describe('service-token scopes at each internal endpoint', () => {
     'when a user token, even the admin’s, calls %s for %s, then 403',
     async (_process, _scope, endpoint) => {
       for (const token of [alice.token, admin.token]) {
-        expect((await call(system.urls[endpoint.process], endpoint.path(), { token })).status).toBe(
-          403,
-        );
+        expect((await call(system[endpoint.process], endpoint.path(), { token })).status).toBe(403);
       }
     },
   );

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type Account, adminAccount, call, newAccount } from './support/clients.js';
-import { expectCleanLogs } from './support/leaks.js';
+import { newProduct, settled } from '../support/shop.js';
 import {
-  type ProcessName,
-  type SystemUnderAttack,
-  startSystemUnderAttack,
-} from './support/system-under-attack.js';
+  type Account,
+  adminAccount,
+  call,
+  newAccount,
+  placeSettledOrder,
+} from './support/clients.js';
+import { expectCleanLogs } from './support/leaks.js';
+import { type ProcessName, useSystemUnderAttack } from './support/system-under-attack.js';
 
-let system: SystemUnderAttack;
+const system = useSystemUnderAttack();
 let admin: Account;
 let alice: Account;
 let bob: Account;
@@ -16,48 +19,26 @@ let sku: string;
 let aliceOrder: string;
 
 const base = (via: 'gateway' | 'direct', service: ProcessName) =>
-  system.urls[via === 'gateway' ? 'gateway' : service];
+  system[via === 'gateway' ? 'gateway' : service];
 
-async function settled(orderId: string, owner: Account) {
-  for (let i = 0; i < 100; i += 1) {
-    const got = await call(system.urls.order, `/api/v1/orders/${orderId}`, { token: owner.token });
-    if (got.body?.status !== 'pending') return got.body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`order ${orderId} stayed pending`);
-}
-
-async function placeOrder(owner: Account, quantity = 1) {
-  const placed = await call(system.urls.gateway, '/api/v1/orders', {
-    body: { items: [{ sku, quantity }] },
-    token: owner.token,
-  });
-  if (placed.status !== 202) throw new Error(`order refused: ${placed.status}`);
-  return (await settled(placed.body.id, owner)) as { id: string; status: string };
-}
+/** Places an order for the target product and waits until the saga settled it. */
+const placeOrder = (owner: Account, quantity = 1) =>
+  placeSettledOrder(system, owner, [{ sku, quantity }]);
 
 const product = async (name: string) =>
-  (await call(system.urls.inventory, `/api/v1/inventory/products/${name}`)).body;
+  (await call(system.inventory, `/api/v1/inventory/products/${name}`)).body;
 const profile = async (who: Account) =>
-  (await call(system.urls.user, `/api/v1/users/${who.id}`, { token: admin.token })).body;
+  (await call(system.user, `/api/v1/users/${who.id}`, { token: admin.token })).body;
 const stored = async (orderId: string) =>
-  (await call(system.urls.order, `/api/v1/orders/${orderId}`, { token: admin.token })).body;
+  (await call(system.order, `/api/v1/orders/${orderId}`, { token: admin.token })).body;
 
 beforeAll(async () => {
-  system = await startSystemUnderAttack({ RATE_LIMIT_PER_MINUTE: '100000' });
   admin = await adminAccount(system);
   alice = await newAccount(system, { name: 'Alice' });
   bob = await newAccount(system, { name: 'Bob' });
-  sku = `BOLA-${Date.now()}`;
-  const made = await call(system.urls.gateway, '/api/v1/inventory/products', {
-    body: { sku, name: 'Target', priceCents: 700, stock: 1000 },
-    token: admin.token,
-  });
-  if (made.status !== 201) throw new Error(`no product: ${made.status}`);
+  sku = await newProduct(system.gateway, admin.token, 1000, 700);
   aliceOrder = (await placeOrder(alice)).id;
 });
-
-afterAll(() => system?.stop());
 
 describe.each(['gateway', 'direct'] as const)('broken object-level authorization (%s)', (via) => {
   it("when Bob reads, cancels or lists Alice's order, then it does not exist for him and nothing changes", async () => {
@@ -104,8 +85,8 @@ describe.each(['gateway', 'direct'] as const)('broken object-level authorization
     expect(his.headers.get('idempotent-replayed')).toBeNull();
     expect(his.body.id).not.toBe(hers.body.id);
     expect(his.body.userId).toBe(bob.id);
-    await settled(hers.body.id, alice);
-    await settled(his.body.id, bob);
+    await settled(system.order, alice, hers.body.id);
+    await settled(system.order, bob, his.body.id);
   });
 
   it("when Bob reads Alice's profile or any admin endpoint of users, then 404 or 403 and Alice stays active", async () => {
@@ -149,9 +130,7 @@ describe.each(['gateway', 'direct'] as const)('broken object-level authorization
       });
       expect(changed.status).toBe(status);
     }
-    expect((await call(system.urls.inventory, `/api/v1/inventory/products/${fresh}`)).status).toBe(
-      404,
-    );
+    expect((await call(system.inventory, `/api/v1/inventory/products/${fresh}`)).status).toBe(404);
     expect(await product(sku)).toEqual(before);
   });
 });
@@ -197,7 +176,7 @@ describe.each(['gateway', 'direct'] as const)('mass assignment (%s)', (via) => {
         body: { email, password, name: 'M', [field]: bogus[field] },
       });
       expect(res.status).toBe(400);
-      const login = await call(system.urls.gateway, '/api/v1/auth/login', {
+      const login = await call(system.gateway, '/api/v1/auth/login', {
         body: { email, password },
       });
       expect(login.status).toBe(401);
@@ -225,7 +204,7 @@ describe.each(['gateway', 'direct'] as const)('mass assignment (%s)', (via) => {
     'when an order carries %s (on the %s), then it is refused and no order is written',
     async (field, where) => {
       const listed = async () =>
-        (await call(system.urls.order, '/api/v1/orders?limit=100', { token: bob.token })).body.items
+        (await call(system.order, '/api/v1/orders?limit=100', { token: bob.token })).body.items
           .length;
       const before = await listed();
       const line = { sku, quantity: 1, ...(where === 'line' && { [field]: bogus[field] }) };
@@ -264,9 +243,9 @@ describe.each(['gateway', 'direct'] as const)('mass assignment (%s)', (via) => {
         token: admin.token,
       });
       expect(res.status).toBe(400);
-      expect(
-        (await call(system.urls.inventory, `/api/v1/inventory/products/${fresh}`)).status,
-      ).toBe(404);
+      expect((await call(system.inventory, `/api/v1/inventory/products/${fresh}`)).status).toBe(
+        404,
+      );
     },
   );
 
@@ -350,7 +329,7 @@ describe('races on one resource (a 500 or a double write is a bug)', () => {
   it('when one email is registered 10 times at once, then one 201 and nine 409', async () => {
     const email = `race-${Date.now()}@example.com`;
     const statuses = await race(10, () =>
-      call(system.urls.gateway, '/api/v1/auth/register', {
+      call(system.gateway, '/api/v1/auth/register', {
         body: { email, password: system.secret('race password 1'), name: 'R' },
       }),
     );
@@ -360,7 +339,7 @@ describe('races on one resource (a 500 or a double write is a bug)', () => {
   it('when one sku is created 10 times at once, then one 201 and nine 409', async () => {
     const fresh = `RACE-${Date.now()}`;
     const statuses = await race(10, () =>
-      call(system.urls.gateway, '/api/v1/inventory/products', {
+      call(system.gateway, '/api/v1/inventory/products', {
         body: { sku: fresh, name: 'R', priceCents: 1, stock: 1 },
         token: admin.token,
       }),
@@ -372,7 +351,7 @@ describe('races on one resource (a 500 or a double write is a bug)', () => {
     const key = `race-${Date.now()}`;
     const replies = await Promise.all(
       Array.from({ length: 10 }, () =>
-        call(system.urls.gateway, '/api/v1/orders', {
+        call(system.gateway, '/api/v1/orders', {
           body: { items: [{ sku, quantity: 1 }] },
           token: alice.token,
           headers: { 'idempotency-key': key },
@@ -382,13 +361,13 @@ describe('races on one resource (a 500 or a double write is a bug)', () => {
     expect(replies.every((r) => r.status === 202 || r.status === 409)).toBe(true);
     const ids = new Set(replies.filter((r) => r.status === 202).map((r) => r.body.id));
     expect(ids.size).toBe(1);
-    await settled([...ids][0], alice);
+    await settled(system.order, alice, [...ids][0]);
   });
 
   it('when one order is cancelled 10 times at once, then every answer is 200 or 409 and it ends cancelled', async () => {
     const order = await placeOrder(alice);
     const statuses = await race(10, () =>
-      call(system.urls.gateway, `/api/v1/orders/${order.id}/cancel`, {
+      call(system.gateway, `/api/v1/orders/${order.id}/cancel`, {
         method: 'POST',
         token: alice.token,
       }),
@@ -400,7 +379,7 @@ describe('races on one resource (a 500 or a double write is a bug)', () => {
 
 describe('the controls', () => {
   it('when the same writes carry only client fields, then they succeed: the refusals above are for the field alone', async () => {
-    const renamed = await call(system.urls.gateway, '/api/v1/users/me', {
+    const renamed = await call(system.gateway, '/api/v1/users/me', {
       method: 'PATCH',
       body: { name: 'Bobby' },
       token: bob.token,
@@ -409,13 +388,13 @@ describe('the controls', () => {
     const placed = await placeOrder(bob);
     expect(placed.status).toBe('confirmed');
     expect(placed).toMatchObject({ userId: bob.id, totalCents: 700 });
-    const changed = await call(system.urls.gateway, `/api/v1/inventory/products/${sku}`, {
+    const changed = await call(system.gateway, `/api/v1/inventory/products/${sku}`, {
       method: 'PATCH',
       body: { name: 'Renamed' },
       token: admin.token,
     });
     expect(changed.status).toBe(200);
-    const cancelled = await call(system.urls.gateway, `/api/v1/orders/${placed.id}/cancel`, {
+    const cancelled = await call(system.gateway, `/api/v1/orders/${placed.id}/cancel`, {
       method: 'POST',
       token: admin.token,
     });

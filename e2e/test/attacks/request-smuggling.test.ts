@@ -7,17 +7,10 @@ import {
   type Arrival,
   HEADERS_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
-  type SystemUnderAttack,
-  startSystemUnderAttack,
+  useSystemUnderAttack,
 } from './support/system-under-attack.js';
 
-let system: SystemUnderAttack;
-
-beforeAll(async () => {
-  system = await startSystemUnderAttack({ RATE_LIMIT_PER_MINUTE: '100000' });
-});
-
-afterAll(() => system?.stop());
+const system = useSystemUnderAttack();
 
 /** What the gateway must never pass on: it would answer this target 404 itself. */
 const SMUGGLED = '/internal/v1/events?after=0';
@@ -31,7 +24,7 @@ const LOGIN = '{"email":"a@b.co","password":"x"}';
  */
 async function attack(bytes: string, waitMs = 5_000) {
   const before = system.arrivals.length;
-  const reply = await rawExchange(system.urls.gateway, bytes, { waitMs });
+  const reply = await rawExchange(system.gateway, bytes, { waitMs });
   await new Promise((resolve) => setTimeout(resolve, 100));
   const seen = system.arrivals.slice(before);
   const atGateway = seen.filter((a) => a.process === 'gateway').map((a) => a.url);
@@ -162,14 +155,14 @@ describe('request smuggling at the gateway (raw sockets)', () => {
   it('when HEAD and GET alternate over pooled upstream sockets, then no answer is desynchronised', async () => {
     for (let i = 0; i < 5; i += 1) {
       const head = await rawExchange(
-        system.urls.gateway,
+        system.gateway,
         'HEAD /api/v1/inventory/products HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
       );
       expect(head.statuses).toHaveLength(1);
       expect([200, 405]).toContain(head.statuses[0]);
       expect(head.text.split('\r\n\r\n')[1]).toBe('');
       const get = await rawExchange(
-        system.urls.gateway,
+        system.gateway,
         'GET /api/v1/inventory/products HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
       );
       expect(get.statuses).toEqual([200]);
@@ -231,7 +224,7 @@ describe('header abuse at the gateway', () => {
     async (process) => {
       const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, ' '));
       const started = Date.now();
-      const res = await fetch(`${system.urls[process]}/api/v1/auth/login`, {
+      const res = await fetch(`${system[process]}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
         body: bomb,
@@ -256,7 +249,7 @@ describe('slow clients', () => {
   it('when headers are dribbled a byte at a time, then the gateway cuts the connection after its headers timeout, with 408 at most', async () => {
     const head = `GET /api/v1/inventory/products HTTP/1.1\r\nHost: localhost\r\nX-Slow: ${'a'.repeat(500)}\r\n\r\n`;
     const before = system.arrivals.length;
-    const reply = await rawExchange(system.urls.gateway, head, {
+    const reply = await rawExchange(system.gateway, head, {
       dribbleMs: 20,
       waitMs: HEADERS_TIMEOUT_MS * 4,
     });
@@ -271,7 +264,7 @@ describe('slow clients', () => {
     const body = JSON.stringify({ email: 'slow@example.com', password: 'p'.repeat(200) });
     const bytes = `POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const before = system.arrivals.length;
-    const reply = await rawExchange(system.urls.gateway, bytes, {
+    const reply = await rawExchange(system.gateway, bytes, {
       dribbleMs: 25,
       waitMs: REQUEST_TIMEOUT_MS * 3,
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
+import { within } from '../support/system.js';
 import {
   type Account,
   adminAccount,
@@ -13,13 +14,9 @@ import {
 import { type Forge, forgeWith } from './support/forge.js';
 import { type ForgeryKit, forgeries } from './support/forgeries.js';
 import { expectCleanLogs } from './support/leaks.js';
-import {
-  type ProcessName,
-  type SystemUnderAttack,
-  startSystemUnderAttack,
-} from './support/system-under-attack.js';
+import { type ProcessName, useSystemUnderAttack } from './support/system-under-attack.js';
 
-let system: SystemUnderAttack;
+const system = useSystemUnderAttack();
 let admin: Account;
 let mallory: Account;
 let forge: Forge;
@@ -27,7 +24,6 @@ let publicJwk: JWK;
 let attacker: { server: Server; url: string; hits: string[] };
 
 beforeAll(async () => {
-  system = await startSystemUnderAttack({ RATE_LIMIT_PER_MINUTE: '100000' });
   admin = await adminAccount(system);
   mallory = await newAccount(system);
   forge = await forgeWith(system.authKeys, admin.id);
@@ -40,17 +36,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   attacker = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
   // The admin's profile comes from an event: wait for it, so the control can pass everywhere.
-  for (let i = 0; i < 100; i += 1) {
-    if ((await call(system.urls.user, '/api/v1/users/me', { token: admin.token })).status === 200)
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await within(
+    10_000,
+    async () =>
+      (await call(system.user, '/api/v1/users/me', { token: admin.token })).status === 200,
+  );
 });
 
-afterAll(async () => {
-  attacker?.server.close();
-  await system?.stop();
-});
+afterAll(() => attacker?.server.close());
 
 type Target = {
   name: string;
@@ -131,14 +124,14 @@ async function attack(target: Target, token: string) {
   const signingKid = async () => (await system.authKeys.signingKey()).kid;
   const kidBefore = target.effect === 'rotation' ? await signingKid() : undefined;
   const before = system.arrivals.length;
-  const reply = await call(system.urls[target.process], target.path, {
+  const reply = await call(system[target.process], target.path, {
     method: target.method,
     token,
     ...(target.effect === 'product' && { body: { sku, name: 'Forged', priceCents: 1, stock: 5 } }),
   });
   const effected =
     target.effect === 'product'
-      ? (await call(system.urls.inventory, `/api/v1/inventory/products/${sku}`)).status === 200
+      ? (await call(system.inventory, `/api/v1/inventory/products/${sku}`)).status === 200
       : target.effect === 'rotation'
         ? (await signingKid()) !== kidBefore
         : false;
@@ -210,7 +203,7 @@ describe('oversized tokens', () => {
       const head =
         `${target.method} ${target.path} HTTP/1.1\r\nHost: localhost\r\n` +
         `Authorization: Bearer ${'A'.repeat(1024 * 1024)}\r\nContent-Length: 0\r\n\r\n`;
-      const reply = await rawExchange(system.urls[target.process], head, { waitMs: 5_000 });
+      const reply = await rawExchange(system[target.process], head, { waitMs: 5_000 });
       expect(reply.statuses).toHaveLength(1);
       expect([431, 400, 401]).toContain(reply.statuses[0]);
       expect(reply.ms).toBeLessThan(5_000);

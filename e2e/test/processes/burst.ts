@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExitReport, ProcessSystem, ServiceName } from '../support/processes.js';
-import type { Shopper } from '../support/shop.js';
+import { newProduct, newShopper, type Shopper } from '../support/shop.js';
 import { within } from '../support/system.js';
 
 export type Line = { sku: string; quantity: number };
@@ -34,6 +35,27 @@ export function planBurst(run: string, count: number, shoppers: Shopper[], skus:
   });
 }
 
+/**
+ * A product per entry of `stocks` (that many units each), six shoppers
+ * (registered over the gateways in turn) and a plan of `count` orders, keyed
+ * `<run>-<random>-<i>`.
+ */
+export async function shopForBurst(
+  system: ProcessSystem,
+  admin: string,
+  run: string,
+  count: number,
+  stocks: number[],
+) {
+  const stock: Record<string, number> = {};
+  for (const units of stocks) stock[await newProduct(system.gateway, admin, units)] = units;
+  const shoppers: Shopper[] = [];
+  for (let i = 0; i < 6; i += 1)
+    shoppers.push(await newShopper(system.gateways[i % system.gateways.length]!));
+  const key = `${run}-${randomBytes(4).toString('hex')}`;
+  return { stock, shoppers, placements: planBurst(key, count, shoppers, Object.keys(stock)) };
+}
+
 async function postOrder(gateway: string, p: Placement) {
   try {
     const res = await fetch(`${gateway}/api/v1/orders`, {
@@ -60,23 +82,25 @@ async function postOrder(gateway: string, p: Placement) {
 }
 
 /**
- * Places an order, repeating it with the same Idempotency-Key while the answer
- * means "not now" (no answer, 502, 503, 504), with backoff, for at most `withinMs`.
+ * Places an order on `gateways[startAt]`, repeating it with the same
+ * Idempotency-Key on the next gateway while the answer means "not now" (no
+ * answer, 502, 503, 504), with backoff, for at most `withinMs`; resolves to
+ * the gateway that accepted it.
  */
-export async function placeUntilAccepted(
-  gateway: string,
+async function placeUntilAccepted(
+  gateways: readonly string[],
   p: Placement,
-  withinMs: number,
-  onRefused: (status: number) => void,
-): Promise<void> {
-  const deadline = Date.now() + withinMs;
+  options: { withinMs: number; startAt?: number; onRefused?: (status: number) => void },
+): Promise<string> {
+  const deadline = Date.now() + options.withinMs;
   for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const gateway = gateways[((options.startAt ?? 0) + attempt) % gateways.length]!;
     const { status, body, text } = await postOrder(gateway, p);
     p.statuses.push(status);
     if (status === 202 && body?.id) {
       p.id = body.id;
       p.acceptedAt = Date.now();
-      return;
+      return gateway;
     }
     const retryable = status === 0 || status === 502 || status === 503 || status === 504;
     if (!retryable || Date.now() > deadline) {
@@ -84,10 +108,42 @@ export async function placeUntilAccepted(
         `order ${p.key}: ${status} after ${attempt + 1} tries: ${text.slice(0, 300)}`,
       );
     }
-    onRefused(status);
+    options.onRefused?.(status);
     await sleep(Math.min(1000, 50 * 2 ** attempt));
   }
   throw new Error(`order ${p.key}: too many tries`);
+}
+
+/**
+ * Places every order concurrently, one starting every `paceMs`, order i first
+ * on `gateways[i % n]` (see placeUntilAccepted); resolves once every order was
+ * accepted, to the gateway that accepted each, or rejects saying how many never were.
+ */
+export async function placeBurst(
+  gateways: readonly string[],
+  placements: Placement[],
+  options: {
+    paceMs: number;
+    withinMs: number;
+    onAccepted?: () => void;
+    onRefused?: (status: number) => void;
+  },
+): Promise<string[]> {
+  const results = await Promise.allSettled(
+    placements.map(async (p, i) => {
+      await sleep(i * options.paceMs);
+      const via = await placeUntilAccepted(gateways, p, { ...options, startAt: i });
+      options.onAccepted?.();
+      return via;
+    }),
+  );
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} orders were never accepted; first: ${(failed[0] as PromiseRejectedResult).reason}`,
+    );
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<string>).value);
 }
 
 export type Progress = { accepted: number; refused: number; killedAt?: number };
@@ -110,12 +166,13 @@ export async function burstWithCrash(
 ) {
   const progress: Progress = { accepted: 0, refused: 0 };
   let killing: Promise<ExitReport> | undefined;
-  const placing = Promise.allSettled(
-    placements.map(async (p, i) => {
-      await sleep(i * options.paceMs);
-      await placeUntilAccepted(system.gateway, p, options.placeWithinMs, () => {
-        progress.refused += 1;
-      });
+  const placing = placeBurst([system.gateway], placements, {
+    paceMs: options.paceMs,
+    withinMs: options.placeWithinMs,
+    onRefused: () => {
+      progress.refused += 1;
+    },
+    onAccepted: () => {
       progress.accepted += 1;
       if (progress.accepted === options.killAfter) {
         killing = system.kill(options.victim).then((report) => {
@@ -123,8 +180,10 @@ export async function burstWithCrash(
           return report;
         });
       }
-    }),
-  );
+    },
+  });
+  // Awaited below, after the restart: this only keeps an early failure from going unhandled.
+  placing.catch(() => {});
   await within(30_000, async () => killing !== undefined);
   const killed = await killing!;
   let restartedAt: number;
@@ -134,12 +193,7 @@ export async function burstWithCrash(
     await system.start(options.victim);
     restartedAt = Date.now();
   }
-  const failed = (await placing).filter((r) => r.status === 'rejected');
-  if (failed.length > 0) {
-    throw new Error(
-      `${failed.length} orders were never accepted; first: ${(failed[0] as PromiseRejectedResult).reason}`,
-    );
-  }
+  await placing;
   const lastAcceptedAt = Math.max(...placements.map((p) => p.acceptedAt!));
   return {
     killed,
@@ -195,6 +249,18 @@ export async function listedIds(gateway: string, shopper: Shopper): Promise<stri
     if (!cursor) break;
   }
   return ids.sort();
+}
+
+/** Every shopper lists exactly the orders accepted for them: no retry made a second order. */
+export async function expectNoDuplicateOrders(
+  gateway: string,
+  shoppers: Shopper[],
+  placements: Placement[],
+) {
+  for (const shopper of shoppers) {
+    const accepted = placements.filter((p) => p.shopper === shopper).map((p) => p.id!);
+    expect(await listedIds(gateway, shopper)).toEqual([...new Set(accepted)].sort());
+  }
 }
 
 /** Retries `check` until it stops throwing, at most `withinMs`; then rethrows its last error. */

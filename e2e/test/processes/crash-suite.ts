@@ -1,14 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  buildServices,
-  type ProcessSystem,
-  refusesConnections,
-  SERVICES,
-  type ServiceName,
-  startProcesses,
-} from '../support/processes.js';
+import { useProcesses } from '../support/process-suite.js';
+import { refusesConnections, SERVICES, type ServiceName } from '../support/processes.js';
 import {
   adminToken,
   expectInvariant,
@@ -25,9 +18,9 @@ import {
   burstWithCrash,
   countBy,
   eventually,
-  listedIds,
+  expectNoDuplicateOrders,
   type Placement,
-  planBurst,
+  shopForBurst,
 } from './burst.js';
 
 /** Short, so a saga that hears nothing is compensated within the test. */
@@ -50,37 +43,17 @@ const report = (what: string, facts: object) => console.info(`${what}: ${JSON.st
  */
 export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
   describe(`real processes, crashes and restarts (${mode} mode)`, () => {
-    let system: ProcessSystem;
+    const { system, tracked } = useProcesses({
+      redisUrl,
+      env: {
+        order: { SAGA_TIMEOUT_MS: String(SAGA_TIMEOUT_MS) },
+        gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
+      },
+    });
     let admin: string;
-    let failed = false;
-    /** Runs a test body; a failure keeps the logs for a look afterwards. */
-    const tracked = (body: () => Promise<void>) => async () => {
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    };
-
     beforeAll(async () => {
-      await buildServices();
-      system = await startProcesses({
-        redisUrl,
-        env: {
-          order: { SAGA_TIMEOUT_MS: String(SAGA_TIMEOUT_MS) },
-          gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
-        },
-      });
       admin = await adminToken(system.gateway);
-    }, 300_000);
-
-    afterAll(async () => {
-      if (!system) return;
-      const keep = failed || process.env.KEEP_PROCESS_LOGS === '1';
-      await system.cleanUp({ keep });
-      if (keep) console.info(`logs and databases kept in ${system.dir}`);
-    }, 60_000);
+    });
 
     /** Starts `name` again if a failed test left it down, so the next test finds a whole system. */
     const whole = async (name: ServiceName) => {
@@ -135,16 +108,7 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
     );
 
     /** Products, shoppers and a burst plan of 60 orders for a crash test. */
-    async function shop(run: string) {
-      const stock = {
-        [await newProduct(system.gateway, admin, 25)]: 25,
-        [await newProduct(system.gateway, admin, 12)]: 12,
-        [await newProduct(system.gateway, admin, 40)]: 40,
-      };
-      const shoppers: Shopper[] = [];
-      for (let i = 0; i < 6; i += 1) shoppers.push(await newShopper(system.gateway));
-      return { stock, shoppers, placements: planBurst(run, 60, shoppers, Object.keys(stock)) };
-    }
+    const shop = (run: string) => shopForBurst(system, admin, run, 60, [25, 12, 40]);
 
     /** Every accepted order is terminal, each shopper has exactly the orders accepted, and the invariant holds. */
     async function expectRecovered(
@@ -155,10 +119,7 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
     ) {
       const finals = await allTerminal(system.gateway, placements, TERMINAL_WITHIN_MS);
       const terminalMs = Date.now() - restartedAt;
-      for (const shopper of shoppers) {
-        const accepted = placements.filter((p) => p.shopper === shopper).map((p) => p.id!);
-        expect(await listedIds(system.gateway, shopper)).toEqual([...new Set(accepted)].sort());
-      }
+      await expectNoDuplicateOrders(system.gateway, shoppers, placements);
       await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
       return { finals, terminalMs, invariantMs: Date.now() - restartedAt };
     }
@@ -166,9 +127,7 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
     it(
       'when order-service is SIGKILLed mid-burst and restarted, then every accepted order ends terminal, none is duplicated, and the invariant holds exactly',
       tracked(async () => {
-        const { stock, shoppers, placements } = await shop(
-          `kill-order-${randomBytes(4).toString('hex')}`,
-        );
+        const { stock, shoppers, placements } = await shop('kill-order');
         try {
           const burst = await burstWithCrash(system, placements, {
             victim: 'order',
@@ -209,9 +168,7 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
     it(
       'when inventory-service is SIGKILLed mid-burst and restarted, then every accepted order ends terminal and the invariant holds exactly',
       tracked(async () => {
-        const { stock, shoppers, placements } = await shop(
-          `kill-inventory-${randomBytes(4).toString('hex')}`,
-        );
+        const { stock, shoppers, placements } = await shop('kill-inventory');
         try {
           const burst = await burstWithCrash(system, placements, {
             victim: 'inventory',

@@ -1,28 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   allTerminal,
   countBy,
   eventually,
-  listedIds,
+  expectNoDuplicateOrders,
   type Placement,
-  planBurst,
+  placeBurst,
+  shopForBurst,
 } from '../processes/burst.js';
-import {
-  buildServices,
-  type InstanceName,
-  type ProcessSystem,
-  startProcesses,
-} from '../support/processes.js';
-import {
-  adminToken,
-  expectInvariant,
-  newProduct,
-  newShopper,
-  type Shopper,
-} from '../support/shop.js';
+import { useProcesses } from '../support/process-suite.js';
+import type { InstanceName } from '../support/processes.js';
+import { adminToken, expectInvariant, newShopper, type Shopper } from '../support/shop.js';
 import { call, within } from '../support/system.js';
 import { productionParts } from './production-env.js';
 
@@ -46,7 +35,6 @@ const DISABLED_WITHIN_MS = 5000;
 const VICTIMS: InstanceName[] = ['gateway#2', 'order#2', 'inventory#2'];
 
 const report = (what: string, facts: object) => console.info(`${what}: ${JSON.stringify(facts)}`);
-const retryable = (status: number) => [0, 502, 503, 504].includes(status);
 
 async function query<R extends pg.QueryResultRow>(url: string, text: string, values?: unknown[]) {
   const client = new pg.Client({ connectionString: url });
@@ -58,55 +46,6 @@ async function query<R extends pg.QueryResultRow>(url: string, text: string, val
   }
 }
 
-/**
- * Places an order through the gateways, starting on `gateways[first]`; an
- * answer meaning "not now" (none, 502, 503, 504) is retried on the next
- * gateway with the same Idempotency-Key, with backoff, for at most `withinMs`.
- */
-async function placeOnAny(
-  gateways: string[],
-  p: Placement,
-  first: number,
-  withinMs: number,
-  onRefused: () => void,
-): Promise<string> {
-  const deadline = Date.now() + withinMs;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const gateway = gateways[(first + attempt) % gateways.length]!;
-    let status = 0;
-    let text = '';
-    try {
-      const res = await fetch(`${gateway}/api/v1/orders`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${p.shopper.token}`,
-          'idempotency-key': p.key,
-        },
-        body: JSON.stringify({ items: p.items }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      status = res.status;
-      text = await res.text();
-    } catch (error) {
-      text = String(error);
-    }
-    p.statuses.push(status);
-    if (status === 202) {
-      p.id = (JSON.parse(text) as { id: string }).id;
-      p.acceptedAt = Date.now();
-      return gateway;
-    }
-    if (!retryable(status) || Date.now() > deadline)
-      throw new Error(
-        `order ${p.key}: ${status} after ${attempt + 1} tries: ${text.slice(0, 300)}`,
-      );
-    onRefused();
-    await sleep(Math.min(500, 25 * 2 ** attempt));
-  }
-  throw new Error(`order ${p.key}: too many tries`);
-}
-
 const productionPartsOrSkip = productionParts(
   'Replicas suite (real processes, PostgreSQL + Redis)',
 );
@@ -116,44 +55,27 @@ describeIf(
   'several replicas of each service on one machine (real processes, production mode)',
   () => {
     const { adminUrl, redisUrl } = productionPartsOrSkip ?? { adminUrl: '', redisUrl: '' };
-    let system: ProcessSystem;
+    const { system, tracked } = useProcesses({
+      redisUrl,
+      postgres: { adminUrl },
+      replicas: { gateway: 2, order: 2, inventory: 2 },
+      // Eight processes booting at once on a shared two-core machine.
+      readyWithinMs: 90_000,
+      env: {
+        order: { SAGA_TIMEOUT_MS: String(SAGA_TIMEOUT_MS) },
+        gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
+      },
+    });
     let redis: Redis;
     let admin: string;
-    let failed = false;
-    const tracked = (body: () => Promise<void>) => async () => {
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    };
 
     beforeAll(async () => {
-      await buildServices();
-      system = await startProcesses({
-        redisUrl,
-        postgres: { adminUrl },
-        replicas: { gateway: 2, order: 2, inventory: 2 },
-        // Eight processes booting at once on a shared two-core machine.
-        readyWithinMs: 90_000,
-        env: {
-          order: { SAGA_TIMEOUT_MS: String(SAGA_TIMEOUT_MS) },
-          gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
-        },
-      });
       redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
       redis.on('error', () => {});
       admin = await adminToken(system.gateway);
-    }, 300_000);
+    });
 
-    afterAll(async () => {
-      redis?.disconnect();
-      if (!system) return;
-      const keep = failed || process.env.KEEP_PROCESS_LOGS === '1';
-      await system.cleanUp({ keep });
-      if (keep) console.info(`logs kept in ${system.dir}`);
-    }, 60_000);
+    afterAll(() => redis?.disconnect());
 
     /** Starts whatever a failed test left down, so each test finds every replica. */
     async function whole() {
@@ -179,47 +101,24 @@ describeIf(
       });
     }
 
-    /** Three products, six shoppers and a plan of `count` orders. */
-    async function shop(run: string, count: number, stocks: number[]) {
-      const stock: Record<string, number> = {};
-      for (const units of stocks) stock[await newProduct(system.gateway, admin, units)] = units;
-      const shoppers: Shopper[] = [];
-      for (let i = 0; i < 6; i += 1)
-        shoppers.push(await newShopper(system.gateways[i % system.gateways.length]!));
-      return { stock, shoppers, placements: planBurst(run, count, shoppers, Object.keys(stock)) };
-    }
+    const shop = (run: string, count: number, stocks: number[]) =>
+      shopForBurst(system, admin, run, count, stocks);
 
     /** Places every order at once (one starting every `paceMs`), alternating gateways; by gateway, how many each accepted. */
     async function placeAll(placements: Placement[], paceMs: number, onAccepted = () => {}) {
-      const progress = { refused: 0 };
-      const results = await Promise.allSettled(
-        placements.map(async (p, i) => {
-          await sleep(i * paceMs);
-          const via = await placeOnAny(system.gateways, p, i, 45_000, () => {
-            progress.refused += 1;
-          });
-          onAccepted();
-          return via;
-        }),
-      );
-      const failures = results.filter((r) => r.status === 'rejected');
-      if (failures.length > 0)
-        throw new Error(
-          `${failures.length} orders never accepted; first: ${(failures[0] as PromiseRejectedResult).reason}`,
-        );
-      const via = results.map((r) => (r as PromiseFulfilledResult<string>).value);
-      return { refused: progress.refused, acceptedBy: countBy(via.map((url) => nameOf(url))) };
+      let refused = 0;
+      const via = await placeBurst(system.gateways, placements, {
+        paceMs,
+        withinMs: 45_000,
+        onAccepted,
+        onRefused: () => {
+          refused += 1;
+        },
+      });
+      return { refused, acceptedBy: countBy(via.map((url) => nameOf(url))) };
     }
 
     const nameOf = (url: string) => system.instances.find((name) => system.urls[name] === url)!;
-
-    /** Every shopper lists exactly the orders accepted for them: no retry made a second order. */
-    async function expectNoDuplicateOrders(shoppers: Shopper[], placements: Placement[]) {
-      for (const shopper of shoppers) {
-        const accepted = placements.filter((p) => p.shopper === shopper).map((p) => p.id!);
-        expect(await listedIds(system.gateway, shopper)).toEqual([...new Set(accepted)].sort());
-      }
-    }
 
     /**
      * Each event of these orders was handled once by its consuming service,
@@ -430,18 +329,14 @@ describeIf(
       'when a burst of orders goes through both gateways to both replicas, then each event is handled exactly once by each consuming service',
       tracked(async () => {
         await whole();
-        const { shoppers, placements } = await shop(
-          `once-${randomBytes(4).toString('hex')}`,
-          40,
-          [30, 10, 40],
-        );
+        const { shoppers, placements } = await shop('once', 40, [30, 10, 40]);
         const started = Date.now();
         const placed = await placeAll(placements, 10);
         const finals = await allTerminal(system.gateway, placements, TERMINAL_WITHIN_MS);
         expect(countBy(finals.map((o) => o.status))).toEqual(
           expect.not.objectContaining({ cancelled: expect.anything() }),
         );
-        await expectNoDuplicateOrders(shoppers, placements);
+        await expectNoDuplicateOrders(system.gateway, shoppers, placements);
         await expectHandledOnce(placements.map((p) => p.id!));
 
         // One group per consuming service, shared by its replicas (one consumer each), all acknowledged.
@@ -475,11 +370,7 @@ describeIf(
       'when concurrent orders for scarce stock go through both gateways, then every order ends terminal and the invariant holds exactly',
       tracked(async () => {
         await whole();
-        const { stock, shoppers, placements } = await shop(
-          `scarce-${randomBytes(4).toString('hex')}`,
-          60,
-          [12, 8, 15],
-        );
+        const { stock, shoppers, placements } = await shop('scarce', 60, [12, 8, 15]);
         const started = Date.now();
         const placed = await placeAll(placements, 5);
         const finals = await allTerminal(system.gateway, placements, TERMINAL_WITHIN_MS);
@@ -488,7 +379,7 @@ describeIf(
         expect(statuses.confirmed).toBeGreaterThan(0);
         expect(statuses.rejected).toBeGreaterThan(0);
         expect(statuses.cancelled).toBeUndefined();
-        await expectNoDuplicateOrders(shoppers, placements);
+        await expectNoDuplicateOrders(system.gateway, shoppers, placements);
         await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
         await expectInvariant(system.gateways[1]!, stock, finals);
         report('scarce stock', {
@@ -504,11 +395,7 @@ describeIf(
       'when one gateway, one order-service and one inventory-service are SIGKILLed mid-burst, then clients retry on the other gateway, every accepted order ends terminal, each once, and the invariant holds',
       tracked(async () => {
         await whole();
-        const { stock, shoppers, placements } = await shop(
-          `kill-${randomBytes(4).toString('hex')}`,
-          60,
-          [25, 12, 40],
-        );
+        const { stock, shoppers, placements } = await shop('kill', 60, [25, 12, 40]);
         let accepted = 0;
         let killing: Promise<unknown> | undefined;
         let killedAt = 0;
@@ -536,7 +423,7 @@ describeIf(
         const statuses = countBy(finals.map((o) => o.status));
         // Nothing waited out the saga timeout: the survivors took over the dead replicas' events.
         expect(statuses.cancelled).toBeUndefined();
-        await expectNoDuplicateOrders(shoppers, placements);
+        await expectNoDuplicateOrders(system.gateway, shoppers, placements);
         await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
         await expectHandledOnce(placements.map((p) => p.id!));
         // Whatever the dead consumers held was claimed and acknowledged by their twins.

@@ -67,8 +67,11 @@ export async function product(gateway: string, sku: string) {
   );
 }
 
-/** The shopper's order, read through `gateway` (which may differ from the one they signed in on). */
-export async function order(gateway: string, shopper: Shopper, id: string) {
+/**
+ * The shopper's order, read through `gateway` (which may differ from the one
+ * they signed in on, or be the order service itself).
+ */
+export async function order(gateway: string, shopper: Pick<Shopper, 'token'>, id: string) {
   const client = createPortico({ baseUrl: gateway }).orders;
   return unwrap(
     await client.GET('/api/v1/orders/{id}', {
@@ -79,7 +82,12 @@ export async function order(gateway: string, shopper: Shopper, id: string) {
 }
 
 /** Polls an order until it leaves `pending`; rejects after `withinMs`. */
-export async function settled(gateway: string, shopper: Shopper, id: string, withinMs = 5000) {
+export async function settled(
+  gateway: string,
+  shopper: Pick<Shopper, 'token'>,
+  id: string,
+  withinMs = 5000,
+) {
   let last: Awaited<ReturnType<typeof order>> | undefined;
   await within(withinMs, async () => {
     last = await order(gateway, shopper, id);

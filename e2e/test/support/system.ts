@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@portico/db';
 import { type Served, serve } from '@portico/lifecycle';
-import { createLogger } from '@portico/logging';
+import { createLogger, type Logger } from '@portico/logging';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createAuthService } from '../../../auth-service/src/app.js';
 import { readConfig as readAuthConfig } from '../../../auth-service/src/config.js';
+import type { KeyRing } from '../../../auth-service/src/domain/key-ring.js';
 import { createTokenIssuer } from '../../../auth-service/src/domain/token-issuer.js';
 import { createGateway } from '../../../gateway/src/app.js';
 import { loadGatewayConfig } from '../../../gateway/src/config.js';
@@ -21,6 +22,11 @@ import { createUserService } from '../../../user-service/src/app.js';
 import { readConfig as readUserConfig } from '../../../user-service/src/config.js';
 
 export const ADMIN = { email: 'admin@portico.test', password: 'admin-password-123' };
+
+export type ProcessName = 'gateway' | 'auth' | 'user' | 'order' | 'inventory';
+/** The service clients the auth service knows (auth-service/src/domain/service-clients.ts). */
+export const CLIENTS = ['gateway', 'user-service', 'order-service', 'inventory-service'] as const;
+export type ClientId = (typeof CLIENTS)[number];
 
 export type System = {
   gateway: string;
@@ -38,10 +44,14 @@ export type System = {
    * what a token for an account the user service has never heard of looks like.
    */
   signUserToken: (subject: string, roles?: readonly string[]) => Promise<string>;
+  /** The admin the auth service was started with: ADMIN, or a random password with `randomSecrets`. */
+  admin: { email: string; password: string };
+  /** Every service client's secret, as the auth service checks it. */
+  clientSecrets: Record<ClientId, string>;
+  /** The auth service's live key ring: a forgery signed with it fails for its flaw alone. */
+  authKeys: KeyRing;
   stop: () => Promise<void>;
 };
-
-const silent = (service: string) => createLogger({ service, level: 'silent' });
 
 /** A listening server whose handler is set later, so every URL is known before any app is built. */
 type Slot = Served & {
@@ -49,19 +59,27 @@ type Slot = Served & {
   setState: (state: 'up' | 'down' | 'stalled') => void;
 };
 
-async function slot(service: string): Promise<Slot> {
+/** How every listener is served: its logger, the request hook and the slow-client bounds. */
+type Listening = Pick<SystemOptions, 'onRequest' | 'headersTimeoutMs' | 'requestTimeoutMs'> & {
+  logger: (service: string) => Logger;
+};
+
+async function slot(name: ProcessName, listening: Listening): Promise<Slot> {
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
   let state: 'up' | 'down' | 'stalled' = 'up';
   // A stalled request is never answered: the caller's timeout has to end it.
   const listener: RequestListener = (req, res) => {
+    listening.onRequest?.(name, req);
     if (state === 'down') req.socket.destroy();
     else if (state === 'up') handler(req, res);
   };
   const served = await serve(listener, {
     port: 0,
     host: '127.0.0.1',
-    logger: silent(service),
+    logger: listening.logger(name),
     drainMs: 200,
+    headersTimeoutMs: listening.headersTimeoutMs,
+    requestTimeoutMs: listening.requestTimeoutMs,
   });
   return {
     ...served,
@@ -90,7 +108,18 @@ export type SystemOptions = {
    * all dropped by `stop()`. Unset: a SQLite file per service.
    */
   postgres?: { adminUrl: string } | undefined;
+  /** A random admin password and random service-client secrets, instead of the development ones. */
+  randomSecrets?: boolean;
+  /** Receives every JSON line any process logs, at debug and above. Unset: processes log nothing. */
+  onLog?: (line: string) => void;
+  /** Hears of every request a process receives, as it arrives, before any handling. */
+  onRequest?: (process: ProcessName, req: IncomingMessage) => void;
+  /** Slow-client bounds of every listener; unset: serve()'s production values. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 };
+
+const random = () => randomBytes(18).toString('base64url');
 
 /** One service's own PostgreSQL database and login role. */
 export type ServiceDatabase = { service: string; name: string; role: string; url: string };
@@ -116,7 +145,7 @@ export function isolatedPostgres(adminUrl: string) {
   return {
     async create(service: string): Promise<ServiceDatabase> {
       const name = `portico_${service.replaceAll('-', '_')}_${randomBytes(4).toString('hex')}`;
-      const password = randomBytes(18).toString('base64url');
+      const password = random();
       await asAdmin(async (admin) => {
         // Identifiers are generated above (lowercase, digits, _): safe to inline.
         await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
@@ -174,8 +203,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const env = options.env ?? {};
   const redis = redisParts(options.redisUrl);
   const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+  const { onLog } = options;
+  const logger = (service: string) =>
+    onLog
+      ? createLogger({ service, level: 'debug', destination: { write: onLog } })
+      : createLogger({ service, level: 'silent' });
   const [gw, auth, user, order, inventory] = await Promise.all(
-    ['gateway', 'auth', 'user', 'order', 'inventory'].map(slot),
+    (['gateway', 'auth', 'user', 'order', 'inventory'] as const).map((name) =>
+      slot(name, { ...options, logger }),
+    ),
   );
   const urls = {
     AUTH_SERVICE_URL: auth!.url,
@@ -185,6 +221,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     ...(redis && { REDIS_URL: options.redisUrl!, REDIS_PREFIX: redis.prefix }),
     ...env,
   };
+  const admin = options.randomSecrets ? { ...ADMIN, password: `admin-${random()}` } : ADMIN;
+  const secrets = options.randomSecrets
+    ? (Object.fromEntries(CLIENTS.map((id) => [id, random()])) as Record<ClientId, string>)
+    : undefined;
+  /** What a service client reads: the URLs, and its own secret when secrets are random. */
+  const clientEnv = (id: ClientId) =>
+    secrets ? { ...urls, SERVICE_CLIENT_SECRET: secrets[id] } : urls;
   const withRedis = () => (redis ? { redis: redis.client() } : {});
   const postgres = options.postgres && isolatedPostgres(options.postgres.adminUrl);
   const urlsByService = new Map<string, string>();
@@ -205,44 +248,49 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
 
   const authConfig = readAuthConfig({
     ...urls,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    ...(secrets && {
+      SERVICE_CLIENT_SECRETS: Object.entries(secrets)
+        .map(([id, secret]) => `${id}=${secret}`)
+        .join(','),
+    }),
   });
   const authService = await createAuthService({
     config: authConfig,
     database: db('auth'),
-    logger: silent('auth-service'),
+    logger: logger('auth-service'),
     validateResponses: true,
     ...withRedis(),
   });
   auth!.attach(authService.app);
   const userService = await createUserService({
-    config: readUserConfig(urls),
+    config: readUserConfig(clientEnv('user-service')),
     database: db('user'),
-    logger: silent('user-service'),
+    logger: logger('user-service'),
     validateResponses: true,
     ...withRedis(),
   });
   user!.attach(userService.app);
   const orderService = await createOrderService({
-    config: readOrderConfig(urls),
+    config: readOrderConfig(clientEnv('order-service')),
     database: db('order'),
-    logger: silent('order-service'),
+    logger: logger('order-service'),
     validateResponses: true,
     ...withRedis(),
   });
   order!.attach(orderService.app);
   const inventoryService = await createInventoryService({
-    config: readInventoryConfig({ ...urls, SEED_DEMO_DATA: '1' }),
+    config: readInventoryConfig({ ...clientEnv('inventory-service'), SEED_DEMO_DATA: '1' }),
     database: db('inventory'),
-    logger: silent('inventory-service'),
+    logger: logger('inventory-service'),
     validateResponses: true,
     ...withRedis(),
   });
   inventory!.attach(inventoryService.app);
   const gateway = createGateway({
-    config: loadGatewayConfig(urls),
-    logger: silent('gateway'),
+    config: loadGatewayConfig(clientEnv('gateway')),
+    logger: logger('gateway'),
     ...withRedis(),
   });
   gw!.attach(gateway.listener);
@@ -267,6 +315,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
         },
         Date.now,
       ).forUser(subject, roles),
+    admin,
+    clientSecrets: authConfig.SERVICE_CLIENT_SECRETS as Record<ClientId, string>,
+    authKeys: authService.keyRing,
     stop: async () => {
       await gateway.close();
       await orderService.close();
@@ -282,6 +333,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   };
 }
 
+/** What `call` answers: `body` is the parsed JSON, untyped as JSON.parse leaves it. */
+export type Reply = { status: number; headers: Headers; body: ReturnType<typeof JSON.parse> };
+
 /** A JSON call: status, headers and parsed body. */
 export async function call(
   base: string,
@@ -292,7 +346,7 @@ export async function call(
     token?: string;
     headers?: Record<string, string>;
   } = {},
-) {
+): Promise<Reply> {
   const res = await fetch(`${base}${path}`, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     headers: {

@@ -114,6 +114,38 @@ export async function startGateway(
   return { url: served.url, gateway, close: served.close };
 }
 
+/**
+ * Fake upstreams for one test file: started before its tests and closed after
+ * them. What they received is forgotten before each test, unless
+ * `keepReceived` (a check that counts over the whole file). The object is
+ * filled in by that beforeAll: read it in tests and hooks only.
+ */
+export function useUpstreams(options: { keepReceived?: boolean } = {}): Upstreams {
+  const upstreams = {} as Upstreams;
+  beforeAll(async () => {
+    Object.assign(upstreams, await startUpstreams());
+  });
+  afterAll(async () => {
+    if (upstreams.auth) await closeUpstreams(upstreams);
+  });
+  if (!options.keepReceived) beforeEach(() => clearReceived(upstreams));
+  return upstreams;
+}
+
+/** useUpstreams, and the real gateway in front of them (with `env`) for the whole file. */
+export function useGateway(
+  env: Record<string, string> = {},
+  upstreamOptions: Parameters<typeof useUpstreams>[0] = {},
+) {
+  const upstreams = useUpstreams(upstreamOptions);
+  const gateway = {} as RunningGateway;
+  beforeAll(async () => {
+    Object.assign(gateway, await startGateway(upstreams, env));
+  });
+  afterAll(() => gateway.close?.());
+  return { upstreams, gateway };
+}
+
 export type Reply = {
   status: number;
   headers: IncomingHttpHeaders;

@@ -1,44 +1,9 @@
 import { connect } from 'node:net';
+import { settled } from '../../support/shop.js';
+import { call } from '../../support/system.js';
 import type { ClientId, SystemUnderAttack } from './system-under-attack.js';
 
-/** `body` is the parsed JSON, untyped as JSON.parse leaves it. */
-export type Reply = {
-  status: number;
-  headers: Headers;
-  body: ReturnType<typeof JSON.parse>;
-  text: string;
-};
-
-/** One HTTP call with fetch; JSON in, JSON (or text) out. */
-export async function call(
-  base: string,
-  path: string,
-  options: {
-    method?: string;
-    body?: unknown;
-    token?: string;
-    headers?: Record<string, string>;
-  } = {},
-): Promise<Reply> {
-  const res = await fetch(`${base}${path}`, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(options.body !== undefined && { 'content-type': 'application/json' }),
-      ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
-      ...options.headers,
-    },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
+export { call, type Reply } from '../../support/system.js';
 
 export type RawReply = {
   /** Every byte the server sent back, as latin1 text. */
@@ -118,10 +83,10 @@ export async function newAccount(
   const email = `attack-${Date.now()}-${serial}@example.com`;
   const password = system.secret(options.password ?? `pw-${Math.random().toString(36).slice(2)}`);
   const name = options.name ?? 'Mallory';
-  const reg = await call(system.urls.gateway, '/api/v1/auth/register', {
+  const reg = await call(system.gateway, '/api/v1/auth/register', {
     body: { email, password, name },
   });
-  const login = await call(system.urls.gateway, '/api/v1/auth/login', {
+  const login = await call(system.gateway, '/api/v1/auth/login', {
     body: { email, password },
   });
   if (reg.status !== 201 || login.status !== 200)
@@ -137,7 +102,7 @@ export async function newAccount(
 
 /** Logs the configured admin in through the gateway. */
 export async function adminAccount(system: SystemUnderAttack): Promise<Account> {
-  const login = await call(system.urls.gateway, '/api/v1/auth/login', { body: system.admin });
+  const login = await call(system.gateway, '/api/v1/auth/login', { body: system.admin });
   if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);
   const token = system.secret(login.body.access_token as string);
   const sub = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub;
@@ -161,7 +126,7 @@ export async function serviceToken(
     client_secret: system.clientSecrets[clientId],
     ...(scope && { scope }),
   });
-  const res = await fetch(`${system.urls.auth}/api/v1/auth/token`, {
+  const res = await fetch(`${system.auth}/api/v1/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form,
@@ -170,4 +135,18 @@ export async function serviceToken(
   if (res.status !== 200 || !body.access_token)
     throw new Error(`no token for ${clientId}: ${res.status}`);
   return system.secret(body.access_token);
+}
+
+/** Places an order through the gateway and waits, at the order service, until the saga settled it. */
+export async function placeSettledOrder(
+  system: SystemUnderAttack,
+  owner: Account,
+  items: { sku: string; quantity: number }[],
+) {
+  const placed = await call(system.gateway, '/api/v1/orders', {
+    body: { items },
+    token: owner.token,
+  });
+  if (placed.status !== 202) throw new Error(`order refused: ${placed.status}`);
+  return settled(system.order, owner, placed.body.id);
 }
