@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isolatedPostgres } from '../support/system.js';
+import { isolatedPostgres } from '../support/stores.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 if (!adminUrl)

@@ -13,7 +13,7 @@ import { migrations as orderMigrations } from '../../../order-service/src/data/m
 import { createUserService } from '../../../user-service/src/app.js';
 import { readConfig as readUserConfig } from '../../../user-service/src/config.js';
 import { migrations as userMigrations } from '../../../user-service/src/data/migrations.js';
-import { isolatedPostgres } from '../support/system.js';
+import { isolatedPostgres } from '../support/stores.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 if (!adminUrl)

@@ -15,7 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { ADMIN, isolatedPostgres, type ServiceDatabase } from './system.js';
+import { isolatedPostgres, type ServiceDatabase } from './stores.js';
+import { ADMIN } from './system.js';
 
 /**
  * Portico as it runs in production: every service a process of its own
