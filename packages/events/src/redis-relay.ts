@@ -6,12 +6,22 @@ import { nextId, streamOf } from './streams.js';
 import type { EventTables } from './tables.js';
 
 const BATCH = 200;
+/** Room for clock skew between Redis (entry ids are its milliseconds) and this process. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Moves committed outbox rows onto the producer's Redis stream, retrying until
  * Redis takes them (the relay eShop lacked: eShopOnContainers #279). A crash
  * between XADD and marking the row sends it twice, never loses it; consumers
  * are idempotent. On PostgreSQL replicas share the work with SKIP LOCKED.
+ *
+ * The outbox, not Redis, is the record: a Redis that comes back without its
+ * data (restarted without persistence, a failover that lost writes) has
+ * dropped entries no group had read. A marker key (`<stream>:relay`) tells: when
+ * it is gone, every row published since the last point every group had
+ * acknowledged is published again, and the inboxes drop what was already
+ * handled. Found by `npm run test:faults` (issue 7): Redis killed while a
+ * consumer was down lost its backlog, and the saga timeout cancelled those orders.
  */
 export function startRedisRelay<DB extends EventTables>(options: {
   db: Kysely<DB>;
@@ -26,11 +36,37 @@ export function startRedisRelay<DB extends EventTables>(options: {
   const { outbox, redis, logger } = options;
   const db = options.db as unknown as Kysely<EventTables>;
   const stream = streamOf(outbox.source, options.prefix);
+  const marker = `${stream}:relay`;
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
   let failures = 0;
+  /** Rows published before this (epoch ms) were acknowledged by every group; 0: unknown. */
+  let acknowledgedBefore = 0;
+  let learned = false;
+  /** Set at start and on every reconnection: Redis may have come back empty. */
+  let checkMarker = true;
+
+  /** Sets the marker if it is missing; if it was, Redis lost its data: publish again what may be lost. */
+  async function republishIfLost(): Promise<void> {
+    // First learn what the groups have acknowledged (a restarted relay knows nothing yet).
+    if (!learned) {
+      await trim();
+      learned = true;
+    }
+    const created = await redis.set(marker, String(Date.now()), 'NX');
+    if (created === 'OK') {
+      const reset = await db
+        .updateTable('outbox')
+        .set({ published_at: null })
+        .where('published_at', '>=', acknowledgedBefore)
+        .executeTakeFirst();
+      const count = Number(reset.numUpdatedRows);
+      if (count > 0) logger.warn({ stream, count }, 'redis lost the stream; publishing again');
+    }
+    checkMarker = false;
+  }
 
   async function publishBatch(): Promise<number> {
     return db.transaction().execute(async (trx) => {
@@ -71,6 +107,7 @@ export function startRedisRelay<DB extends EventTables>(options: {
     }
     running = (async () => {
       try {
+        if (checkMarker) await republishIfLost();
         do {
           again = false;
           while (!stopped && (await publishBatch()) === BATCH) {}
@@ -116,7 +153,12 @@ export function startRedisRelay<DB extends EventTables>(options: {
         }
         if (floor === undefined || compareIds(safe, floor) < 0) floor = safe;
       }
-      if (floor) await redis.xtrim(stream, 'MINID', floor);
+      if (floor) {
+        await redis.xtrim(stream, 'MINID', floor);
+        // Only forward: groups a lost Redis recreated from 0 must not undo what was known.
+        const floorMs = Number(floor.split('-')[0]) - CLOCK_SKEW_MS;
+        acknowledgedBefore = Math.max(acknowledgedBefore, floorMs);
+      }
     } catch (error) {
       if (!String((error as Error).message).includes('no such key')) {
         logger.debug({ err: (error as Error).message, stream }, 'stream trim skipped');
@@ -125,7 +167,15 @@ export function startRedisRelay<DB extends EventTables>(options: {
   }
 
   const unsubscribe = outbox.onCommit(relay);
-  const poll = setInterval(relay, options.pollMs ?? 1000);
+  const reconnected = () => {
+    checkMarker = true;
+  };
+  redis.on('ready', reconnected);
+  const poll = setInterval(() => {
+    // Also each poll: a failover may swap the data without a reconnection.
+    checkMarker = true;
+    relay();
+  }, options.pollMs ?? 1000);
   const trimmer = setInterval(trim, options.trimEveryMs ?? 30_000);
   poll.unref();
   trimmer.unref();
@@ -137,6 +187,7 @@ export function startRedisRelay<DB extends EventTables>(options: {
     async stop(): Promise<void> {
       stopped = true;
       unsubscribe();
+      redis.off('ready', reconnected);
       clearInterval(poll);
       clearInterval(trimmer);
       await running;

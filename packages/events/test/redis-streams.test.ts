@@ -162,6 +162,24 @@ suite('the Redis Streams transport', () => {
     await within(10_000, async () => (await effects()).length === 2);
   });
 
+  it('when Redis comes back without its data, then the relay publishes again what no group had acknowledged, and each takes effect once', async () => {
+    const stream = streamOf('producer', prefix);
+    startConsumer();
+    await publish(2);
+    await within(5000, async () => (await effects()).length === 2);
+    await stops.shift()!(); // the consumer stops: what comes next waits in the stream
+    const outbox = createOutbox(producer.db, 'producer');
+    for (let i = 0; i < 3; i += 1)
+      await outbox.transaction((_trx, emit) => emit('thing.happened', { backlog: i }));
+    await within(2000, async () => (await redis.xlen(stream)) === 5);
+    // A restart without persistence: the stream, its group and the relay's marker are gone.
+    await redis.del(stream, `${stream}:relay`);
+    startConsumer();
+    await within(10_000, async () => (await effects()).length === 5);
+    const all = await producer.db.selectFrom('outbox').select('id').execute();
+    expect((await effects()).sort()).toEqual(all.map((r) => r.id).sort());
+  });
+
   it('when the stream is trimmed, then entries a group has not acknowledged are kept', async () => {
     const stream = streamOf('producer', prefix);
     await redis.xgroup('CREATE', stream, 'consumer', '0', 'MKSTREAM');
