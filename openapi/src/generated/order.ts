@@ -221,7 +221,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The `nextCursor` of the previous page. */
+        /** @description The `nextCursor` of the previous page (omit it for the first page). */
         Cursor: string;
         /** @description Page size. */
         Limit: number;
@@ -235,7 +235,7 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page (omit it for the first page). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];

@@ -257,7 +257,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The `nextCursor` of the previous page. */
+        /** @description The `nextCursor` of the previous page (omit it for the first page). */
         Cursor: string;
         /** @description Page size. */
         Limit: number;
@@ -272,7 +272,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page (omit it for the first page). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
