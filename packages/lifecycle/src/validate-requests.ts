@@ -49,6 +49,27 @@ const refuseNulCharacters: RequestHandler = (req, _res, next) => {
   next();
 };
 
+const HEAD = Symbol('portico.head-request');
+type MaybeHead = Parameters<RequestHandler>[0] & { [HEAD]?: true };
+
+/**
+ * The specs document GET, and HTTP gives every GET a HEAD (RFC 9110 §9.3.2),
+ * which the validator would refuse as an undocumented method (405): it checks
+ * a HEAD as the GET it is, and the handler then answers it as express does,
+ * headers only (node drops the body of any answer to a HEAD).
+ */
+const headAsGet: RequestHandler = (req: MaybeHead, _res, next) => {
+  if (req.method === 'HEAD') {
+    req.method = 'GET';
+    req[HEAD] = true;
+  }
+  next();
+};
+const headAgain: RequestHandler = (req: MaybeHead, _res, next) => {
+  if (req[HEAD]) req.method = 'HEAD';
+  next();
+};
+
 /**
  * Validates requests against the service's OpenAPI document (the source of
  * truth): unknown fields, wrong types, missing fields, bad formats and
@@ -68,5 +89,5 @@ export function validateAgainstSpec(
     validateSecurity: false,
     validateFormats: true,
   }) as RequestHandler[];
-  return [...validators, refuseNonFiniteParameters, refuseNulCharacters];
+  return [headAsGet, ...validators, headAgain, refuseNonFiniteParameters, refuseNulCharacters];
 }
