@@ -16,7 +16,14 @@
 // `--cpu-prof`; their top functions are printed after each mode and the
 // `.cpuprofile` files kept in results/ (open them in Chrome DevTools).
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,7 +63,9 @@ const modes = [
   ...(process.argv.includes('--redis-only') ? [] : ['embedded']),
   ...(redisUrl ? ['redis'] : []),
 ];
-const PROFILED = process.argv.includes('--profile') ? ['order', 'inventory', 'user', 'gateway'] : [];
+const PROFILED = process.argv.includes('--profile')
+  ? ['order', 'inventory', 'user', 'gateway']
+  : [];
 /** No order waits longer than this for a terminal status, nor a drain for the backlog. */
 const ORDER_WITHIN_MS = 10_000;
 const DRAIN_WITHIN_MS = 120_000;
