@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createPortico, type Portico, unwrap } from '@portico/sdk';
 import type { ExitReport, ProcessSystem, ServiceName } from '../support/processes.js';
 import { newProduct, newShopper, type Shopper } from '../support/shop.js';
 import { within } from '../support/system.js';
@@ -56,26 +57,28 @@ export async function shopForBurst(
   return { stock, shoppers, placements: planBurst(key, count, shoppers, Object.keys(stock)) };
 }
 
+/** One SDK client per gateway; every call names its shopper's token itself. */
+const clients = new Map<string, Portico>();
+function sdk(gateway: string): Portico {
+  let client = clients.get(gateway);
+  if (!client) {
+    client = createPortico({ baseUrl: gateway });
+    clients.set(gateway, client);
+  }
+  return client;
+}
+const as = (shopper: Shopper) => ({ authorization: `Bearer ${shopper.token}` });
+
+/** One try at placing `p` through the SDK: the status (0 for no answer) and the order. */
 async function postOrder(gateway: string, p: Placement) {
   try {
-    const res = await fetch(`${gateway}/api/v1/orders`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${p.shopper.token}`,
-        'idempotency-key': p.key,
-      },
-      body: JSON.stringify({ items: p.items }),
+    const { response, data, error } = await sdk(gateway).orders.POST('/api/v1/orders', {
+      params: { header: { 'Idempotency-Key': p.key } },
+      headers: as(p.shopper),
+      body: { items: p.items },
       signal: AbortSignal.timeout(10_000),
     });
-    const text = await res.text();
-    let body: { id?: string } | undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, body, text };
+    return { status: response.status, body: data, text: JSON.stringify(data ?? error) };
   } catch (error) {
     return { status: 0, body: undefined, text: String(error) };
   }
@@ -215,11 +218,13 @@ export async function allTerminal(
   while (finals.size < placements.length && Date.now() < deadline) {
     for (const p of placements) {
       if (finals.has(p.index)) continue;
-      const res = await fetch(`${gateway}/api/v1/orders/${p.id}`, {
-        headers: { authorization: `Bearer ${p.shopper.token}` },
-        signal: AbortSignal.timeout(5000),
-      }).catch(() => undefined);
-      const order = res?.status === 200 ? ((await res.json()) as FinalOrder) : undefined;
+      const { data: order } = await sdk(gateway)
+        .orders.GET('/api/v1/orders/{id}', {
+          params: { path: { id: p.id! } },
+          headers: as(p.shopper),
+          signal: AbortSignal.timeout(5000),
+        })
+        .catch(() => ({ data: undefined }));
       if (order && order.status !== 'pending') finals.set(p.index, order);
     }
     if (finals.size < placements.length) await sleep(100);
@@ -238,12 +243,13 @@ export async function listedIds(gateway: string, shopper: Shopper): Promise<stri
   const ids: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 100; page += 1) {
-    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const res = await fetch(`${gateway}/api/v1/orders?limit=100${query}`, {
-      headers: { authorization: `Bearer ${shopper.token}` },
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+    const body: { items: { id: string }[]; nextCursor: string | null } = unwrap(
+      await sdk(gateway).orders.GET('/api/v1/orders', {
+        params: { query: { limit: 100, ...(cursor && { cursor }) } },
+        headers: as(shopper),
+        signal: AbortSignal.timeout(5000),
+      }),
+    );
     ids.push(...body.items.map((o) => o.id));
     cursor = body.nextCursor;
     if (!cursor) break;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unwrap } from '@portico/sdk';
 import { useProcesses } from '../support/process-suite.js';
 import { refusesConnections, SERVICES, type ServiceName } from '../support/processes.js';
 import {
@@ -12,7 +13,6 @@ import {
   type Shopper,
   settled,
 } from '../support/shop.js';
-import { call } from '../support/system.js';
 import {
   allTerminal,
   burstWithCrash,
@@ -67,17 +67,12 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
         const ada = await newShopper(system.gateway);
         try {
           expect(await system.kill('inventory')).toMatchObject({ signal: 'SIGKILL' });
-          const placed = await call(system.gateway, '/api/v1/orders', {
+          const placing = await ada.portico.orders.POST('/api/v1/orders', {
             body: { items: [{ sku, quantity: 3 }] },
-            token: ada.token,
           });
-          expect(placed.status).toBe(202);
-          const timedOut = await settled(
-            system.gateway,
-            ada,
-            placed.body.id,
-            SAGA_TIMEOUT_MS + 5000,
-          );
+          expect(placing.response.status).toBe(202);
+          const placed = unwrap(placing);
+          const timedOut = await settled(system.gateway, ada, placed.id, SAGA_TIMEOUT_MS + 5000);
           expect(timedOut.status).toBe('cancelled');
           expect(timedOut.reason).toBe('saga timeout: no answer from inventory');
           expect(detailsOf(timedOut.history)).toContain('saga timeout: no answer from inventory');
@@ -87,7 +82,7 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
           // inventory now reads order.created (reserves 3) then order.cancelled (releases them):
           // the order's history records the release, and the stock is whole again.
           const released = await eventually(TERMINAL_WITHIN_MS, async () => {
-            const now = await order(system.gateway, ada, placed.body.id);
+            const now = await order(system.gateway, ada, placed.id);
             expect(detailsOf(now.history)).toContain('stock released');
             return now;
           });
