@@ -27,22 +27,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, startService, waitForReady } from './lib/child-service.mjs';
 import { summarizeCpuProfile } from './lib/cpu-profile.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/load-generator.mjs';
+import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
 const gatewayEntry = join(repoRoot, 'gateway/dist/server.js');
 const PATH = '/api/v1/orders';
 const GOAL = { ratio: 0.8, p99Factor: 2 };
-
-/** A whole number from the environment, clamped so no setting makes the run unbounded. */
-function setting(name, fallback, min, max) {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 const profileMode = process.argv.includes('--profile');
 const settings = {

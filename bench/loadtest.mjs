@@ -13,17 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPortico, unwrap } from '@portico/sdk';
 import { summarize } from './lib/latency-sampler.mjs';
+import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-
-function setting(name, fallback, min, max) {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 const settings = {
   url: (process.env.LOADTEST_URL || 'http://127.0.0.1:8080').replace(/\/$/, ''),

@@ -12,19 +12,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, startService, waitForReady } from './lib/child-service.mjs';
 import { sampleLatency } from './lib/latency-sampler.mjs';
+import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
-
-/** A whole number from the environment, clamped so no setting makes the run unbounded. */
-function setting(name, fallback, min, max) {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 const settings = {
   stormSeconds: setting('BENCH_STORM_SECONDS', 15, 1, 300),

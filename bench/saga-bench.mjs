@@ -32,21 +32,12 @@ import { summarizeCpuProfile } from './lib/cpu-profile.mjs';
 import { createJsonClient } from './lib/json-client.mjs';
 import { summarize } from './lib/latency-sampler.mjs';
 import { BENCH_ADMIN, startPortico } from './lib/portico-processes.mjs';
+import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
 const GOAL = { confirmedPerSecond: 300, p99Ms: 250 };
 const PASSWORD = 'saga-bench-password-0123';
-
-/** A whole number from the environment, clamped so no setting makes the run unbounded. */
-function setting(name, fallback, min, max) {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 const settings = {
   seconds: setting('SAGA_BENCH_SECONDS', 30, 1, 300),

@@ -1,12 +1,12 @@
 import { type Database, migrateToLatest } from '@portico/db';
 import {
+  createFeedClient,
   createOutbox,
   type EventBus,
   eventFeedRoutes,
   type Outbox,
   startEventBus,
 } from '@portico/events';
-import { createServiceClient } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
@@ -170,11 +170,9 @@ function startAuthEvents(args: {
   now: () => number;
 }): EventBus {
   const { deps, db, outbox, issuer, now } = args;
-  const userFeed = createServiceClient({
+  const userFeed = createFeedClient({
     name: 'user-service',
     baseUrl: deps.config.USER_SERVICE_URL,
-    timeoutMs: 30_000,
-    retries: 0,
     tokenProvider: {
       getToken: () => issuer.forService('auth-service', ['events:read']),
       invalidate: () => {},

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CONNECTION_ERROR_CODES, IDEMPOTENT_METHODS } from '@portico/http-client';
 import type { Logger } from '@portico/logging';
 import { halfJitterGenerator, type IExponentialBackoffOptions } from 'cockatiel';
 import { bufferBody, hasBody } from './body-buffer.js';
@@ -8,29 +9,8 @@ import type { GatewayMetrics } from './metrics.js';
 import { circuitOpen, internalError, sendProblem } from './problems.js';
 import type { UpstreamName } from './route-table.js';
 
-/** RFC 9110 §9.2.2: repeating these leaves the same state as sending them once. */
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PUT',
-  'DELETE',
-]);
-
 /** The upstream (or a proxy in front of it) says "not now": another instance may answer. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
-
-/** No answer came back because the connection failed; a per-try timeout is not one of them. */
-const CONNECTION_ERRORS: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET', // also a pooled keep-alive socket the upstream closed as we reused it
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND', // a container not yet in DNS during a rollout
-  'EAI_AGAIN',
-]);
 
 /** 25–50 ms, 50–100 ms, 100–200 ms, … up to 0.5–1 s: exponential, with half jitter. */
 const BACKOFF: IExponentialBackoffOptions<number> = {
@@ -160,7 +140,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
 
     failed: (exchange, code) => {
       breaker.failed(exchange);
-      return !exchange.timedOut && CONNECTION_ERRORS.has(code) && retry(exchange, code);
+      return !exchange.timedOut && CONNECTION_ERROR_CODES.has(code) && retry(exchange, code);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { type Database, migrateToLatest } from '@portico/db';
-import { createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
-import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
+import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import { createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
@@ -48,12 +48,9 @@ export async function createInventoryService(
     clientId: config.SERVICE_CLIENT_ID,
     clientSecret: config.SERVICE_CLIENT_SECRET,
   });
-  // Long polls outlive the usual per-try timeout; they are never retried, the consumer loops.
-  const orderFeed = createServiceClient({
+  const orderFeed = createFeedClient({
     name: 'order-service',
     baseUrl: config.ORDER_SERVICE_URL,
-    timeoutMs: 30_000,
-    retries: 0,
     tokenProvider: tokens,
   });
   const outbox = createOutbox(database.db, 'inventory');

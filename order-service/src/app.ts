@@ -1,6 +1,6 @@
 import { type Database, migrateToLatest } from '@portico/db';
-import { createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
-import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
+import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import { createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
@@ -50,11 +50,9 @@ export async function createOrderService(
     prefix: config.REDIS_PREFIX,
     logger,
   });
-  const inventoryFeed = createServiceClient({
+  const inventoryFeed = createFeedClient({
     name: 'inventory-service',
     baseUrl: config.INVENTORY_SERVICE_URL,
-    timeoutMs: 30_000,
-    retries: 0,
     tokenProvider: createServiceTokenProvider({
       authUrl: config.AUTH_SERVICE_URL,
       clientId: config.SERVICE_CLIENT_ID,

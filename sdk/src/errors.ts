@@ -1,14 +1,11 @@
-/** RFC 9457 problem details, as every Portico service and the gateway answer errors. */
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  /** Stable, machine-readable: `INVALID_CREDENTIALS`, `ORDER_OUT_OF_STOCK`, … */
-  code: string;
-  instance?: string;
-  errors?: { path?: string; message?: string }[];
-};
+import type { components } from '@portico/openapi/auth';
+
+/**
+ * RFC 9457 problem details, as every Portico service and the gateway answer
+ * errors (the specs' `Problem` schema). `code` is stable and machine-readable:
+ * `INVALID_CREDENTIALS`, `ORDER_OUT_OF_STOCK`, …
+ */
+export type Problem = components['schemas']['Problem'];
 
 /** A non-2xx answer from Portico, with the problem document it carried. */
 export class PorticoError extends Error {

@@ -1,5 +1,5 @@
 import { type Database, migrateToLatest } from '@portico/db';
-import { createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
 import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
@@ -45,12 +45,9 @@ export async function createUserService(
     retries: 2,
     tokenProvider: tokens,
   });
-  // Long polls outlive the usual per-try timeout; they are never retried, the consumer loops.
-  const authFeed = createServiceClient({
+  const authFeed = createFeedClient({
     name: 'auth-service',
     baseUrl: config.AUTH_SERVICE_URL,
-    timeoutMs: 30_000,
-    retries: 0,
     tokenProvider: tokens,
   });
   const outbox = createOutbox(database.db, 'user');

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { OutboxFeed } from './outbox.js';
 
 /** A long poll never outlives the server's request timeout (30 s). */
-const MAX_WAIT_MS = 25_000;
+export const MAX_WAIT_MS = 25_000;
 const MAX_LIMIT = 500;
 
 function intParam(value: unknown, name: string, fallback: number, max: number): number {

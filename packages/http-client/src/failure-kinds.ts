@@ -1,9 +1,13 @@
 import { TaskCancelledError } from 'cockatiel';
 
-/** Errors meaning "no answer came back": the call may be repeated if it is idempotent. */
-const CONNECTION_ERROR_CODES = new Set([
+/**
+ * Error codes meaning "no answer came back" (a per-try timeout is not one of
+ * them): the call may be repeated if it is idempotent. The gateway's proxy
+ * retries on the same codes.
+ */
+export const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
-  'ECONNRESET',
+  'ECONNRESET', // also a pooled keep-alive socket the upstream closed as we reused it
   'EPIPE',
   'ETIMEDOUT',
   'EHOSTUNREACH',
@@ -17,6 +21,7 @@ const CONNECTION_ERROR_CODES = new Set([
 /** Gateway-class answers that say "try again", as opposed to a bug upstream (500). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
+/** RFC 9110 §9.2.2: repeating these leaves the same state as sending them once. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',

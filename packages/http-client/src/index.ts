@@ -1,3 +1,4 @@
+export { CONNECTION_ERROR_CODES, IDEMPOTENT_METHODS } from './failure-kinds.js';
 export { createServiceClient } from './service-client.js';
 export { createServiceTokenProvider, type ServiceTokenProviderOptions } from './token-provider.js';
 export type {

@@ -1,4 +1,4 @@
-import { subscribe } from '@portico/events';
+import { createFeedClient, subscribe } from '@portico/events';
 import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import type { Logger } from '@portico/logging';
 import type { Redis } from 'ioredis';
@@ -48,12 +48,9 @@ export function createUserDirectory(options: UserDirectoryOptions): {
     logger,
     tokenProvider: tokens,
   });
-  // Long polls (embedded mode) outlive a look-up's timeout and are never retried.
-  const feed = createServiceClient({
+  const feed = createFeedClient({
     name: 'user-service',
     baseUrl: options.userServiceUrl,
-    timeoutMs: 30_000,
-    retries: 0,
     tokenProvider: tokens,
   });
   const statuses = createUserStatusCache({
