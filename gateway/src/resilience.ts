@@ -123,7 +123,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
         hasBody(exchange.req) &&
         isRepeatable(exchange.req)
       ) {
-        bufferBody(exchange, bodyLimitBytes, attemptLater);
+        bufferBody(exchange, bodyLimitBytes, (read) => read && attemptLater(exchange));
         return;
       }
       attempt(exchange);
