@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPortico, type Portico, unwrap } from '@portico/sdk';
+import { unwrap } from '@portico/sdk';
 import type { ExitReport, ProcessSystem, ServiceName } from '../support/processes.js';
-import { newProduct, newShopper, type Shopper } from '../support/shop.js';
+import { as, newProduct, newShopper, type Shopper, sdkFor } from '../support/shop.js';
 import { within } from '../support/system.js';
 
 export type Line = { sku: string; quantity: number };
@@ -57,22 +57,10 @@ export async function shopForBurst(
   return { stock, shoppers, placements: planBurst(key, count, shoppers, Object.keys(stock)) };
 }
 
-/** One SDK client per gateway; every call names its shopper's token itself. */
-const clients = new Map<string, Portico>();
-function sdk(gateway: string): Portico {
-  let client = clients.get(gateway);
-  if (!client) {
-    client = createPortico({ baseUrl: gateway });
-    clients.set(gateway, client);
-  }
-  return client;
-}
-const as = (shopper: Shopper) => ({ authorization: `Bearer ${shopper.token}` });
-
 /** One try at placing `p` through the SDK: the status (0 for no answer) and the order. */
 async function postOrder(gateway: string, p: Placement) {
   try {
-    const { response, data, error } = await sdk(gateway).orders.POST('/api/v1/orders', {
+    const { response, data, error } = await sdkFor(gateway).orders.POST('/api/v1/orders', {
       params: { header: { 'Idempotency-Key': p.key } },
       headers: as(p.shopper),
       body: { items: p.items },
@@ -218,7 +206,7 @@ export async function allTerminal(
   while (finals.size < placements.length && Date.now() < deadline) {
     for (const p of placements) {
       if (finals.has(p.index)) continue;
-      const { data: order } = await sdk(gateway)
+      const { data: order } = await sdkFor(gateway)
         .orders.GET('/api/v1/orders/{id}', {
           params: { path: { id: p.id! } },
           headers: as(p.shopper),
@@ -244,7 +232,7 @@ export async function listedIds(gateway: string, shopper: Shopper): Promise<stri
   let cursor: string | null = null;
   for (let page = 0; page < 100; page += 1) {
     const body: { items: { id: string }[]; nextCursor: string | null } = unwrap(
-      await sdk(gateway).orders.GET('/api/v1/orders', {
+      await sdkFor(gateway).orders.GET('/api/v1/orders', {
         params: { query: { limit: 100, ...(cursor && { cursor }) } },
         headers: as(shopper),
         signal: AbortSignal.timeout(5000),

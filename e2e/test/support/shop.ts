@@ -17,6 +17,25 @@ export type Shopper = {
 
 let serial = 0;
 
+/**
+ * A client for `gateway` with no session of its own: each call names its
+ * caller (`as(shopper)`, or an admin's bearer), so one serves every caller.
+ */
+const clients = new Map<string, Portico>();
+export function sdkFor(gateway: string): Portico {
+  let client = clients.get(gateway);
+  if (!client) {
+    client = createPortico({ baseUrl: gateway });
+    clients.set(gateway, client);
+  }
+  return client;
+}
+
+/** The headers that make a sessionless call as `caller`. */
+export const as = (caller: Pick<Shopper, 'token'>) => ({
+  authorization: `Bearer ${caller.token}`,
+});
+
 /** Registers and logs in a new user through the gateway; no waiting in between. */
 export async function newShopper(gateway: string, name = 'Shopper'): Promise<Shopper> {
   serial += 1;
@@ -49,19 +68,16 @@ export async function newProduct(
 ): Promise<string> {
   serial += 1;
   const sku = `SKU-T${Date.now()}-${serial}`;
-  const created = await createPortico({ baseUrl: gateway }).inventory.POST(
-    '/api/v1/inventory/products',
-    {
-      body: { sku, name: `Test ${sku}`, priceCents, stock },
-      headers: { authorization: `Bearer ${admin}` },
-    },
-  );
+  const created = await sdkFor(gateway).inventory.POST('/api/v1/inventory/products', {
+    body: { sku, name: `Test ${sku}`, priceCents, stock },
+    headers: as({ token: admin }),
+  });
   return unwrap(created).sku;
 }
 
 export async function product(gateway: string, sku: string) {
   return unwrap(
-    await createPortico({ baseUrl: gateway }).inventory.GET('/api/v1/inventory/products/{sku}', {
+    await sdkFor(gateway).inventory.GET('/api/v1/inventory/products/{sku}', {
       params: { path: { sku } },
     }),
   );
@@ -72,11 +88,10 @@ export async function product(gateway: string, sku: string) {
  * they signed in on, or be the order service itself).
  */
 export async function order(gateway: string, shopper: Pick<Shopper, 'token'>, id: string) {
-  const client = createPortico({ baseUrl: gateway }).orders;
   return unwrap(
-    await client.GET('/api/v1/orders/{id}', {
+    await sdkFor(gateway).orders.GET('/api/v1/orders/{id}', {
       params: { path: { id } },
-      headers: { authorization: `Bearer ${shopper.token}` },
+      headers: as(shopper),
     }),
   );
 }
