@@ -327,6 +327,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many password checks are waiting; nothing was written, try again after `Retry-After` (code `AUTH_BUSY`). */
+        PasswordChecksBusy: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is larger than allowed (code `PAYLOAD_TOO_LARGE`). */
         PayloadTooLarge: {
             headers: {
@@ -473,6 +483,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     logout: {
@@ -571,6 +582,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     clientCredentialsToken: {
