@@ -47,8 +47,11 @@ export type ResilienceOptions = {
 export type Resilience = {
   /** Starts the first try, unless the circuit is open (then a 503 problem, upstream untouched). */
   forward: (exchange: Exchange) => void;
-  /** The upstream answered `status`. True: discard the answer, a retry is scheduled. */
-  answered: (exchange: Exchange, status: number) => boolean;
+  /**
+   * The upstream answered `status` (`shedding`: a 503 with `Retry-After`).
+   * True: discard the answer, a retry is scheduled.
+   */
+  answered: (exchange: Exchange, status: number, shedding: boolean) => boolean;
   /** The try failed before any answer (Node's error `code`). True: a retry is scheduled. */
   failed: (exchange: Exchange, code: string) => boolean;
 };
@@ -129,10 +132,14 @@ export function createResilience(options: ResilienceOptions): Resilience {
       attempt(exchange);
     },
 
-    answered: (exchange, status) => {
-      if (status < 500) {
+    answered: (exchange, status, shedding) => {
+      // Only upstream faults count. A 4xx is the client's doing, and a 503 with
+      // Retry-After is a live upstream refusing at once (its own queue is full, a
+      // dependency of its is down): counting either would let one client's flood
+      // open the circuit for everyone (issue 12).
+      if (status < 500 || shedding) {
         breaker.succeeded(exchange);
-        return false;
+        return shedding && retry(exchange, status);
       }
       breaker.failed(exchange);
       return RETRYABLE_STATUSES.has(status) && retry(exchange, status);

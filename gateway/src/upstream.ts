@@ -196,7 +196,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         }
         const status = proxyRes.statusCode ?? 502;
         // Decided before the head is written: once the client has it, no retry.
-        if (resilience.answered(exchange, status)) {
+        const shedding = status === 503 && proxyRes.headers['retry-after'] !== undefined;
+        if (resilience.answered(exchange, status, shedding)) {
           discard(exchange, proxyRes);
           return;
         }

@@ -168,6 +168,22 @@ describe('circuit breaker per upstream', () => {
     expect(isCircuitOpen(await products())).toBe(true);
   });
 
+  it('when an upstream answers a flood of 4xx or of 503 with Retry-After (shedding load), then none counts and the circuit stays closed', async () => {
+    answerWith(upstreams.inventory, 429);
+    await expectAnswers(THRESHOLD * 2, 429);
+    upstreams.inventory.handle((_req, res) => {
+      res
+        .writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' })
+        .end('{"status":503,"code":"AUTH_BUSY"}');
+    });
+    await expectAnswers(THRESHOLD * 2, 503);
+
+    expect(await breakerState('inventory-service')).toBe(0);
+    expect(upstreams.inventory.received).toHaveLength(THRESHOLD * 4);
+    answerWith(upstreams.inventory, 200);
+    await expectAnswers(1, 200);
+  });
+
   it('when an upstream refuses connections, then each refusal counts and the circuit opens', async () => {
     const down = await startGateway(upstreams, { ...ENV, INVENTORY_SERVICE_URL: await deadUrl() });
     try {
