@@ -4,6 +4,7 @@ import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
 import { docsRouter } from './docs.js';
+import { opsAccess } from './ops-access.js';
 import { type JsonObject, publishedSpec } from './public-spec.js';
 
 /** The probes the admin app serves: labelled as themselves, logged at debug. */
@@ -14,6 +15,8 @@ export type AdminAppOptions = {
   registry: Registry;
   /** Each upstream's health check; `/readyz` is 503 naming the ones that fail. */
   readiness: ReadinessChecks;
+  /** Bearer token for `/metrics` and readiness detail; unset: loopback peers only. */
+  metricsToken?: string;
   /** The merged public spec; by default read from the services' specs, once, at start. */
   publicSpec?: JsonObject;
 };
@@ -31,18 +34,22 @@ export function createAdminApp(options: AdminAppOptions): Express {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
 
+  const ops = opsAccess(options.metricsToken);
   const routes = Router({ caseSensitive: true, strict: true });
   routes.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
-  routes.get('/readyz', async (_req, res) => {
+  routes.get('/readyz', async (req, res) => {
     const { ok, checks } = await runChecks(options.readiness);
+    const status = ok ? 'ready' : 'unavailable';
     res
       .status(ok ? 200 : 503)
       .set('cache-control', 'no-store')
-      .json({ status: ok ? 'ready' : 'unavailable', checks });
+      .json(ops.allowed(req) ? { status, checks } : { status });
   });
-  routes.get('/metrics', async (_req, res) => {
+  routes.get('/metrics', async (req, res) => {
+    const refusal = ops.refusal(req);
+    if (refusal) throw refusal;
     res
       .set('content-type', options.registry.contentType)
       .set('cache-control', 'no-store')

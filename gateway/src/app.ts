@@ -98,6 +98,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     registry: metrics.registry,
     readiness: upstreamChecks([...upstreams.values()]),
+    metricsToken: config.METRICS_TOKEN,
   });
 
   const verifier = createTokenVerifier({

@@ -70,6 +70,8 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     /** The gateway's own client-credentials login, for `/internal/` user look-ups. */
     SERVICE_CLIENT_ID: z.string().default('gateway'),
     SERVICE_CLIENT_SECRET: secret('dev-secret-gateway-change-me', env),
+    /** Bearer token for `/metrics` and readiness detail; unset: loopback peers only. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Verified tokens kept in memory (each until its `exp`). */
     TOKEN_CACHE_MAX: positiveInt(50_000),
     /** How long a user's status is trusted without a `user.*` event. */
