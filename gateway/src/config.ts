@@ -52,7 +52,7 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     UPSTREAM_TIMEOUT_MS: positiveInt(5000),
     /** Tries after the first, for repeatable requests on connection errors, 502 and 503. */
     UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-    /** Consecutive failed calls (no answer, timeout, 5xx) that open an upstream's circuit. */
+    /** Consecutive upstream faults (no answer, timeout, a 5xx other than 503 + Retry-After) that open its circuit. */
     BREAKER_FAILURE_THRESHOLD: positiveInt(5),
     /** How long an open circuit answers 503 before one trial call may go through. */
     BREAKER_HALF_OPEN_AFTER_MS: positiveInt(10_000),
