@@ -9,6 +9,14 @@ type WithCaller = IncomingMessage & { caller?: { sub?: string; clientId?: string
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** A 503 with Retry-After: a live service refusing at once because it is full, not failing. */
+const isShedding = (res: ServerResponse) =>
+  res.statusCode === 503 && res.getHeader('retry-after') !== undefined;
+
+/** pino-http makes up an Error for a 5xx it saw no throw for: its stack is pino-http's own. */
+const isMadeUp = (res: ServerResponse, error: Error) =>
+  error.message === `failed with status code ${res.statusCode}`;
+
 /**
  * Per request: accept or create the request id and W3C traceparent, return both
  * to the client, run the rest of the chain inside that context (so outgoing
@@ -22,8 +30,9 @@ export function requestLogger(logger: Logger): RequestHandler {
     quietReqLogger: true,
     genReqId: (req) => (req as IncomingMessage & { traceId?: string }).id as string,
     // Probes and scrapes arrive every few seconds; at debug they do not drown the traffic.
+    // A shed request is a warning: a flood of them must not drown real errors.
     customLogLevel: (req, res, err) =>
-      err || res.statusCode >= 500
+      err || (res.statusCode >= 500 && !isShedding(res))
         ? 'error'
         : res.statusCode >= 400
           ? 'warn'
@@ -32,6 +41,11 @@ export function requestLogger(logger: Logger): RequestHandler {
             : 'info',
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
+    customErrorObject: (_req, res, error, fields) => {
+      if (!isMadeUp(res, error)) return fields;
+      const { err: _madeUp, ...rest } = fields as Record<string, unknown>;
+      return rest;
+    },
     customProps: (req: WithCaller) => ({ userId: req.caller?.sub ?? req.caller?.clientId }),
     serializers: {
       req: (req: {

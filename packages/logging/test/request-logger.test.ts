@@ -45,6 +45,9 @@ beforeAll(async () => {
   app.get('/fail', (_req, res) => {
     res.status(500).json({ code: 'INTERNAL' });
   });
+  app.get('/busy', (_req, res) => {
+    res.status(503).set('retry-after', '1').json({ code: 'AUTH_BUSY' });
+  });
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -116,6 +119,14 @@ describe('requestLogger', () => {
   it('when the response is a 5xx, then the line is an error', async () => {
     const { line } = await send('/fail');
     expect(line).toMatchObject({ level: 50, msg: 'request failed', res: { statusCode: 500 } });
+    // Nothing was thrown: pino-http's made-up error and its stack say nothing.
+    expect(line).not.toHaveProperty('err');
+  });
+
+  it('when the response is a 503 with Retry-After (load shed), then the line is a warning', async () => {
+    const { line } = await send('/busy');
+    expect(line).toMatchObject({ level: 40, res: { statusCode: 503 } });
+    expect(line).not.toHaveProperty('err');
   });
 
   it('when the client sends a request id, then the line and the response carry it', async () => {
