@@ -21,22 +21,31 @@ export function summarize(latenciesMs) {
   };
 }
 
-function getOnce(agent, url, timeoutMs) {
+function requestOnce(agent, url, timeoutMs, post) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const req = request(url, { agent, timeout: timeoutMs }, (res) => {
+    const options = post
+      ? {
+          agent,
+          timeout: timeoutMs,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        }
+      : { agent, timeout: timeoutMs };
+    const req = request(url, options, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (error) => resolve({ error: error.message, ms: performance.now() - started }));
-    req.end();
+    req.end(post);
   });
 }
 
 /**
- * One sequential client: a GET, wait for the answer, then the next GET at the
- * following `intervalMs` tick (or at once if the answer was later than that).
+ * One sequential client: a GET (or a POST of the JSON `post`), wait for the
+ * answer, then the next at the following `intervalMs` tick (or at once if the
+ * answer was later than that).
  * One keep-alive socket, so the figure is the server's responsiveness, not
  * connection setup. Runs for `durationMs`, or until `signal` aborts.
  */
@@ -46,6 +55,7 @@ export async function sampleLatency({
   intervalMs = 10,
   timeoutMs = 5000,
   signal,
+  post,
 }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies = [];
@@ -54,7 +64,7 @@ export async function sampleLatency({
   try {
     while (performance.now() < end && !signal?.aborted) {
       const tickStart = performance.now();
-      const result = await getOnce(agent, url, timeoutMs);
+      const result = await requestOnce(agent, url, timeoutMs, post);
       if (result.status === 200) latencies.push(result.ms);
       else failures.push(result.error ?? `status ${result.status}`);
       const wait = intervalMs - (performance.now() - tickStart);

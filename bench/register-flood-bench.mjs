@@ -1,0 +1,187 @@
+// Registration flood vs. everyone else's logins (issue 12): a few hundred
+// registrations at once used to queue behind the password-hashing pool, so
+// every login timed out. This starts the built auth service alone, measures one
+// user's sequential logins idle, then again while a bounded flood of
+// registrations hits the same service, and prints both side by side with what
+// the flood was answered (201 accepted, 503 AUTH_BUSY refused at once).
+//
+// Env (all optional): BENCH_FLOOD_SECONDS (10), BENCH_IDLE_SECONDS (5),
+// BENCH_CONNECTIONS (200), BENCH_LOGIN_INTERVAL_MS (50).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort, startService, waitForReady } from './lib/child-service.mjs';
+import { sampleLatency } from './lib/latency-sampler.mjs';
+import { setting } from './lib/settings.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(benchDir, '..');
+
+const settings = {
+  floodSeconds: setting('BENCH_FLOOD_SECONDS', 10, 1, 120),
+  idleSeconds: setting('BENCH_IDLE_SECONDS', 5, 1, 120),
+  connections: setting('BENCH_CONNECTIONS', 200, 1, 1000),
+  loginIntervalMs: setting('BENCH_LOGIN_INTERVAL_MS', 50, 1, 1000),
+};
+const USER = { email: 'steady-user@example.com', password: 'a steady passphrase 2026' };
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portico-flood-bench-'));
+let service;
+
+async function cleanUp() {
+  await service?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => cleanUp().finally(() => process.exit(130)));
+}
+const watchdog = setTimeout(
+  () => {
+    process.stderr.write('register-flood-bench: watchdog expired, aborting\n');
+    cleanUp().finally(() => process.exit(1));
+  },
+  (settings.floodSeconds + settings.idleSeconds + 120) * 1000,
+);
+watchdog.unref();
+
+function registrationFlood(base) {
+  let next = 0;
+  const run = `${process.pid}-${Date.now()}`;
+  return autocannon({
+    url: `${base}/api/v1/auth/register`,
+    connections: settings.connections,
+    duration: settings.floodSeconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          next += 1;
+          request.body = JSON.stringify({
+            email: `flood-${run}-${next}@example.com`,
+            password: 'flood passphrase 0123',
+            name: 'Flood',
+          });
+          return request;
+        },
+      },
+    ],
+  });
+}
+
+const round = (n, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+
+async function main() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  service = startService({
+    name: 'auth-service',
+    entry: join(repoRoot, 'auth-service/dist/server.js'),
+    cwd: repoRoot,
+    env: {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      LOG_LEVEL: 'warn',
+      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '1000000',
+      LOGIN_MAX_FAILURES_PER_IP: '1000000',
+      REGISTRATIONS_PER_IP_PER_HOUR: '1000000',
+      REGISTRATIONS_PER_HOUR: '1000000',
+    },
+  });
+  await waitForReady(`${base}/readyz`, service);
+  const registered = await fetch(`${base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...USER, name: 'Steady' }),
+  });
+  if (registered.status !== 201) throw new Error(`register → ${registered.status}`);
+
+  const logins = (durationMs, signal) =>
+    sampleLatency({
+      url: `${base}/api/v1/auth/login`,
+      post: JSON.stringify(USER),
+      durationMs,
+      intervalMs: settings.loginIntervalMs,
+      signal,
+    });
+
+  const loadBefore = round(loadavg()[0]);
+  process.stderr.write(`one user's logins, idle, for ${settings.idleSeconds} s…\n`);
+  const idle = await logins(settings.idleSeconds * 1000);
+
+  process.stderr.write(
+    `registration flood (${settings.connections} connections, ${settings.floodSeconds} s) with the same logins…\n`,
+  );
+  const stop = new AbortController();
+  const during = logins(settings.floodSeconds * 1000 + 5000, stop.signal);
+  const flood = await registrationFlood(base);
+  stop.abort();
+  const underFlood = await during;
+
+  const statusCodes = Object.fromEntries(
+    Object.entries(flood.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
+  );
+  const result = {
+    settings,
+    environment: {
+      node: process.version,
+      cpus: availableParallelism(),
+      loadAverage: { before: loadBefore, after: round(loadavg()[0]) },
+    },
+    logins: {
+      idle,
+      underFlood,
+      ratio: { p50: underFlood.p50 / idle.p50, p99: underFlood.p99 / idle.p99 },
+    },
+    flood: {
+      requests: flood.requests.total,
+      statusCodes,
+      accepted: statusCodes['201'] ?? 0,
+      refusedAtOnce: statusCodes['503'] ?? 0,
+      errors: flood.errors,
+      timeouts: flood.timeouts,
+      p50: flood.latency.p50,
+      p99: flood.latency.p99,
+    },
+  };
+
+  const ms = (n) => `${round(n)} ms`;
+  const sampled = (s) =>
+    `p50 ${ms(s.p50)}   p99 ${ms(s.p99)}   max ${ms(s.max)}   n=${s.samples}   failures ${s.failures}`;
+  process.stdout.write(
+    [
+      '',
+      `One user logging in every ${settings.loginIntervalMs} ms (${result.environment.cpus} CPUs)`,
+      `  idle (${settings.idleSeconds} s)     ${sampled(idle)}`,
+      `  under flood        ${sampled(underFlood)}`,
+      `  flood/idle         p50 ×${round(result.logins.ratio.p50, 2)}   p99 ×${round(result.logins.ratio.p99, 2)}`,
+      `Registration flood: ${result.flood.requests} requests, ${JSON.stringify(statusCodes)}, errors ${flood.errors}, timeouts ${flood.timeouts}`,
+      `  answered in        p50 ${ms(flood.latency.p50)}   p99 ${ms(flood.latency.p99)}`,
+      `  load average       ${loadBefore} before, ${result.environment.loadAverage.after} after`,
+      '',
+    ].join('\n'),
+  );
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `flood-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`Saved ${file}\n`);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`register-flood-bench failed: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+  clearTimeout(watchdog);
+}
