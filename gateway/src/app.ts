@@ -136,7 +136,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const stages: Stage[] = [
     ...(cors ? [preflight(cors)] : []),
     bodyLimit(config.BODY_LIMIT_BYTES),
-    edgeAuth({ verifier, metrics }),
+    edgeAuth({ verifier, metrics, countCheck: rateLimits.tokenChecks }),
     userStatusStage(userStatuses),
     // Login after the per-caller limit: a client over that one is refused before
     // its body is read, and the stricter login policy is the one its headers show.

@@ -12,7 +12,7 @@ export type RateLimitMetrics = {
 export function createRateLimitMetrics(registry: Registry): RateLimitMetrics {
   const limited = new Counter({
     name: 'gateway_rate_limited_total',
-    help: 'Requests refused with 429, by route and policy (caller or login).',
+    help: 'Requests refused with 429, by route and policy (caller, login or token checks).',
     labelNames: ['route', 'policy'] as const,
     registers: [registry],
   });

@@ -22,7 +22,7 @@ const LOGIN_PATH = '/api/v1/auth/login';
 export const REDIS_KEY_PREFIX = 'portico:rl:';
 
 type Policy = {
-  name: 'caller' | 'login';
+  name: 'caller' | 'login' | 'token';
   limit: number;
   code: string;
   detail: string;
@@ -75,6 +75,12 @@ export type RateLimits = {
   perCaller: Stage;
   /** `POST /api/v1/auth/login`: per client address and email; reads the (small) body. */
   login: Stage;
+  /**
+   * Per client address, each token the gateway must check in full (not one it
+   * has verified before) or refuse: a flood of forged tokens costs an ES256
+   * verification each, so it is counted before the work (issue 12).
+   */
+  tokenChecks: Stage;
   /** Where the counts go now. */
   store: () => StoreKind;
   close: () => void;
@@ -114,6 +120,18 @@ export function createRateLimits(options: {
     metrics,
   );
 
+  const tokenChecks = limiterStage(
+    {
+      name: 'token',
+      limit: options.perMinute,
+      code: 'RATE_LIMITED',
+      detail: `Too many tokens to check from one address: the limit is ${options.perMinute} a minute.`,
+      key: (exchange) => `token:${clientAddress(exchange.req)}`,
+    },
+    stores.create('token'),
+    metrics,
+  );
+
   const limitLogin = limiterStage(
     {
       name: 'login',
@@ -139,5 +157,5 @@ export function createRateLimits(options: {
     return buffered.then((read) => (read ? limitLogin(exchange) : false));
   };
 
-  return { perCaller, login, store: stores.kind, close: stores.close };
+  return { perCaller, login, tokenChecks, store: stores.kind, close: stores.close };
 }

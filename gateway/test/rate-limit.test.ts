@@ -161,6 +161,54 @@ describe('rate limit per caller', () => {
   });
 });
 
+describe('rate limit on token checks', () => {
+  const forged = (i: number) => ({ authorization: `Bearer eyJhbGciOiJFUzI1NiJ9.e30.forged-${i}` });
+
+  it('when one address sends forged tokens past the limit, then they are 429 before being checked, while a known token and other addresses pass', async () => {
+    const known = await upstreams.bearer();
+    expect((await send(gateway.url, { path: '/api/v1/users/me', headers: known })).status).toBe(
+      200,
+    );
+    const fresh = await upstreams.bearer();
+    const from = '127.0.3.1';
+
+    let i = 0;
+    const replies = await sendMany(LIMIT + 2, () =>
+      send(gateway.url, { path: '/api/v1/users/me', headers: forged(i++), localAddress: from }),
+    );
+    const missing = await send(gateway.url, { path: '/api/v1/users/me', localAddress: from });
+    const freshHere = await send(gateway.url, {
+      path: '/api/v1/users/me',
+      headers: fresh,
+      localAddress: from,
+    });
+    const knownHere = await send(gateway.url, {
+      path: '/api/v1/users/me',
+      headers: known,
+      localAddress: from,
+    });
+    const elsewhere = await send(gateway.url, {
+      path: '/api/v1/users/me',
+      headers: forged(99),
+      localAddress: '127.0.3.2',
+    });
+
+    expect(replies.map((reply) => reply.status)).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expectLimited(replies[LIMIT]!, 'RATE_LIMITED', LIMIT, '/api/v1/users/me');
+    expect(missing.status).toBe(429);
+    // A token the gateway has not verified yet costs a verification: counted too.
+    expect(freshHere.status).toBe(429);
+    expect(knownHere.status).toBe(200);
+    expect(elsewhere.status).toBe(401);
+    expect(
+      await gatewaySample(gateway.url, 'gateway_rate_limited_total', {
+        route: '/api/v1/users/**',
+        policy: 'token',
+      }),
+    ).toBe(4);
+  });
+});
+
 describe('rate limit on login', () => {
   it('when one email is tried once more than the login limit from one address, then 429 LOGIN_RATE_LIMITED, while other emails and addresses pass', async () => {
     const from = '127.0.3.1';
