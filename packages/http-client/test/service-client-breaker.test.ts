@@ -40,11 +40,10 @@ describe('createServiceClient circuit breaker', () => {
     await tripBreaker();
 
     for (let i = 0; i < 5; i++) {
-      const started = performance.now();
+      // Fast is shown by events, not a stopwatch: no call reaches the upstream (asserted below).
       const error = await client
         .request({ method: 'GET', path: '/items' })
         .catch((e: unknown) => e);
-      expect(performance.now() - started).toBeLessThan(50);
       expect(error).toBeInstanceOf(ServiceUnavailableError);
       expect(error).toMatchObject({ status: 503, code: UPSTREAM_UNAVAILABLE });
       expect((error as ServiceUnavailableError).headers['retry-after']).toBe('1');
