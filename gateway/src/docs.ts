@@ -4,9 +4,11 @@ import { dirname } from 'node:path';
 import { Router } from 'express';
 import type { JsonObject } from './public-spec.js';
 
+const DOCS_PATHS: ReadonlySet<string> = new Set(['/openapi.json', '/docs', '/', '/docs/']);
+
 /** How logs and metrics label a path the docs router serves (assets as one label). */
 export function docsRoute(path: string): string | undefined {
-  if (path === '/openapi.json' || path === '/docs') return path;
+  if (DOCS_PATHS.has(path)) return path;
   return path.startsWith('/docs/assets/') ? '/docs/assets/*' : undefined;
 }
 
@@ -88,7 +90,8 @@ function swaggerUiDir(): string {
 
 /**
  * `GET /openapi.json` (the merged public spec, serialised once) and `GET /docs`
- * (Swagger UI on it, every asset served from this process: no CDN, no web font).
+ * (Swagger UI on it, every asset served from this process: no CDN, no web font);
+ * `GET /` and `GET /docs/` redirect to `/docs`.
  */
 export function docsRouter(spec: JsonObject): Router {
   const specBody = Buffer.from(JSON.stringify(spec));
@@ -106,6 +109,12 @@ export function docsRouter(spec: JsonObject): Router {
     }
     res.type('application/json').send(specBody);
   });
+
+  // A newcomer opens the gateway's root, or types the trailing slash (issue 14).
+  // `/` is temporary (302), so a landing page could replace it; `/docs/` is only
+  // a misspelling of `/docs`, so 308.
+  router.get('/', (_req, res) => res.redirect(302, '/docs'));
+  router.get('/docs/', (_req, res) => res.redirect(308, '/docs'));
 
   router.get('/docs', (_req, res) => {
     res

@@ -87,3 +87,27 @@ describe('GET /docs', () => {
     }
   });
 });
+
+describe('GET / and GET /docs/', () => {
+  it('when a newcomer opens the gateway root, then it redirects to /docs', async () => {
+    const reply = await send(gateway.url, { path: '/' });
+
+    expect([302, 308]).toContain(reply.status);
+    expect(reply.headers.location).toBe('/docs');
+    expect(allReceived(upstreams)).toHaveLength(0);
+  });
+
+  it('when /docs is asked with a trailing slash, then it redirects to /docs', async () => {
+    const reply = await send(gateway.url, { path: '/docs/' });
+
+    expect([302, 308]).toContain(reply.status);
+    expect(reply.headers.location).toBe('/docs');
+  });
+
+  it('when a path is unknown, then the 404 detail names the method and path, with no stray period', async () => {
+    const reply = await send(gateway.url, { path: '/nope' });
+
+    expect(reply.status).toBe(404);
+    expect(reply.json().detail).toBe('No route matches GET /nope');
+  });
+});

@@ -157,5 +157,5 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
 
 /** The last route of every app: anything unmatched is a 404 problem. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`No route for ${req.method} ${req.path}.`, 'ROUTE_NOT_FOUND'));
+  next(new NotFoundError(`No route matches ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND'));
 };

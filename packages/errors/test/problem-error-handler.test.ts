@@ -273,7 +273,7 @@ describe('problemErrorHandler, other client errors', () => {
     expect(answer.status).toBe(404);
     expect(answer.body).toMatchObject({
       code: 'ROUTE_NOT_FOUND',
-      detail: 'No route for GET /missing/thing.',
+      detail: 'No route matches GET /missing/thing',
       instance: '/missing/thing',
     });
     expect(answer.text).not.toContain('abc');
