@@ -5,7 +5,8 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,12 +17,14 @@ const STOP_GRACE_MS = 10_000;
 const DEFAULT_ADMIN_EMAIL = 'admin@portico.local';
 
 /**
- * DESIGN.md "Ports and routes". `urlVar` is how the others find a process;
- * `database` names the `<SERVICE>_DATABASE_URL` variable passed on as its DATABASE_URL.
+ * DESIGN.md "Ports and routes". `portVar` moves a process (passed on as its PORT);
+ * `urlVar` is how the others find it; `database` names the `<SERVICE>_DATABASE_URL`
+ * variable passed on as its DATABASE_URL.
  */
 const PROCESSES = [
   {
     name: 'auth',
+    portVar: 'AUTH_SERVICE_PORT',
     dir: 'auth-service',
     port: 8004,
     urlVar: 'AUTH_SERVICE_URL',
@@ -30,6 +33,7 @@ const PROCESSES = [
   },
   {
     name: 'user',
+    portVar: 'USER_SERVICE_PORT',
     dir: 'user-service',
     port: 8001,
     urlVar: 'USER_SERVICE_URL',
@@ -38,6 +42,7 @@ const PROCESSES = [
   },
   {
     name: 'order',
+    portVar: 'ORDER_SERVICE_PORT',
     dir: 'order-service',
     port: 8002,
     urlVar: 'ORDER_SERVICE_URL',
@@ -46,13 +51,22 @@ const PROCESSES = [
   },
   {
     name: 'inventory',
+    portVar: 'INVENTORY_SERVICE_PORT',
     dir: 'inventory-service',
     port: 8003,
     urlVar: 'INVENTORY_SERVICE_URL',
     database: 'INVENTORY_DATABASE_URL',
     color: 35,
   },
-  { name: 'gateway', dir: 'gateway', port: 8080, urlVar: null, database: null, color: 34 },
+  {
+    name: 'gateway',
+    dir: 'gateway',
+    port: 8080,
+    portVar: 'GATEWAY_PORT',
+    urlVar: null,
+    database: null,
+    color: 34,
+  },
 ];
 
 const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -66,6 +80,96 @@ const host = process.env.HOST || '127.0.0.1';
 const reachHost = ['0.0.0.0', '::', '[::]'].includes(host) ? '127.0.0.1' : host;
 const urlOf = (port) => `http://${reachHost.includes(':') ? `[${reachHost}]` : reachHost}:${port}`;
 const dataDir = resolve(process.env.DATA_DIR || join(ROOT, 'data'));
+const lockFile = join(dataDir, 'start.lock');
+
+/** Each process's port: its `portVar` if set (a whole number 1–65535), else the default. */
+function applyPorts() {
+  for (const proc of PROCESSES) {
+    const given = process.env[proc.portVar];
+    if (given === undefined || given === '') continue;
+    const port = Number(given);
+    if (!/^\d+$/.test(given) || port < 1 || port > 65535) {
+      say(`${proc.portVar} must be a port number 1–65535, got "${given}"`);
+      process.exit(1);
+    }
+    proc.port = port;
+  }
+  const seen = new Map();
+  for (const proc of PROCESSES) {
+    const other = seen.get(proc.port);
+    if (other) {
+      say(`${other.portVar} and ${proc.portVar} are both ${proc.port}; give each its own port`);
+      process.exit(1);
+    }
+    seen.set(proc.port, proc);
+  }
+}
+
+/** Resolves to the error code if `port` cannot be bound on `host` (EADDRINUSE, EACCES), else null. */
+function bindError(port) {
+  return new Promise((resolveCheck) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolveCheck(error.code ?? 'error'));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolveCheck(null)));
+  });
+}
+
+/**
+ * Refuses to start while any port is taken: otherwise a second `npm start` would
+ * find the first one's processes ready and print their banner, then crash (issue 14).
+ */
+async function checkPorts() {
+  for (const proc of PROCESSES) {
+    const code = await bindError(proc.port);
+    if (code === null) continue;
+    const why = code === 'EADDRINUSE' ? 'is in use' : `cannot be bound (${code})`;
+    say(
+      `port ${proc.port} for ${proc.name} ${why}; stop what holds it, or move ${proc.name} with ${proc.portVar}=<port>`,
+    );
+    process.exit(1);
+  }
+}
+
+const isRunning = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+
+/**
+ * One `npm start` per DATA_DIR: two would share its SQLite files. The lock holds
+ * our pid; a lock whose pid is dead is left from a crash and taken over.
+ */
+function takeLock() {
+  for (;;) {
+    try {
+      writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      process.on('exit', releaseLock);
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
+      say(
+        `another npm start (pid ${holder}) is using DATA_DIR ${dataDir}; stop it, or give this one its own DATA_DIR`,
+      );
+      process.exit(1);
+    }
+    rmSync(lockFile, { force: true });
+  }
+}
+
+function releaseLock() {
+  try {
+    if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) rmSync(lockFile);
+  } catch {
+    // Already gone: nothing to release.
+  }
+}
 
 /** The demo admin: given by the environment, or generated once and kept in DATA_DIR. */
 function adminLogin() {
@@ -82,7 +186,11 @@ function adminLogin() {
 }
 
 function childEnv(proc, admin) {
+  const gateway = urlOf(PROCESSES.find((p) => p.name === 'gateway').port);
   const env = {
+    // Tokens name the gateway as issuer, and discovery documents its URL: both follow GATEWAY_PORT.
+    TOKEN_ISSUER: gateway,
+    PUBLIC_BASE_URL: gateway,
     ...process.env,
     PORT: String(proc.port),
     HOST: host,
@@ -223,7 +331,11 @@ function printWelcome(admin) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function main() {
+async function main() {
+  applyPorts();
+  mkdirSync(dataDir, { recursive: true });
+  takeLock();
+  await checkPorts();
   const missing = PROCESSES.filter((p) => !existsSync(join(ROOT, p.dir, 'dist', 'server.js')));
   if (missing.length > 0) {
     say(
@@ -231,7 +343,6 @@ function main() {
     );
     process.exit(1);
   }
-  mkdirSync(dataDir, { recursive: true });
   const admin = adminLogin();
 
   process.once('SIGINT', () => void stopAll(0));
@@ -245,4 +356,4 @@ function main() {
   });
 }
 
-main();
+void main();
