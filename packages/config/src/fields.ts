@@ -2,23 +2,38 @@ import { z } from 'zod';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Where loadConfig puts the variable's value, quoted. Only fields whose value is
+ * safe to print use it: never a secret, nor a URL that may carry a password.
+ */
+export const GOT_VALUE = ', got {value}';
+
+/** A field's own wording, read after the variable's name: `PORT must be …, got "abc"`. */
+const mustBe = (what: string) => ({ error: `must be ${what}${GOT_VALUE}` });
+
 export const isProduction = (env: Env = process.env): boolean => env.NODE_ENV === 'production';
 
 /** A TCP port, with the default from DESIGN.md's table. */
-export const port = (fallback: number) =>
-  z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) => {
+  const error = mustBe('a port number 0–65535');
+  return z.coerce.number(error).int(error).min(0, error).max(65535, error).default(fallback);
+};
 
 /** A positive whole number, such as a timeout or a TTL. */
-export const positiveInt = (fallback: number) =>
-  z.coerce.number().int().positive().default(fallback);
+export const positiveInt = (fallback: number) => {
+  const error = mustBe('a whole number above 0');
+  return z.coerce.number(error).int(error).positive(error).default(fallback);
+};
 
-export const nonNegativeInt = (fallback: number) =>
-  z.coerce.number().int().min(0).default(fallback);
+export const nonNegativeInt = (fallback: number) => {
+  const error = mustBe('a whole number, 0 or more');
+  return z.coerce.number(error).int(error).min(0, error).default(fallback);
+};
 
 /** An http(s) URL without a trailing slash. */
 export const httpUrl = (fallback: string) =>
   z
-    .url({ protocol: /^https?$/ })
+    .url({ protocol: /^https?$/, ...mustBe('an http(s) URL') })
     .default(fallback)
     .transform((u) => u.replace(/\/+$/, ''));
 
@@ -32,8 +47,9 @@ export const redisPrefix = () =>
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
     .default('portico');
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const logLevel = () =>
-  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+  z.enum(LOG_LEVELS, mustBe(`one of ${LOG_LEVELS.join(', ')}`)).default('info');
 
 /**
  * A secret. Outside production it falls back to a development value so
