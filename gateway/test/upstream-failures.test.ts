@@ -19,14 +19,17 @@ function expectProblem(reply: Reply, status: number, code: string) {
 describe('upstream failures', () => {
   it('when the upstream is down, then the client gets a 502 problem at once, with Retry-After and no address', async () => {
     // A gateway of its own: with auth-service down, no token could be verified either.
+    // "At once" means before any timeout could fire: with one far beyond the
+    // test's run time, a 502 at all shows the gateway did not wait for it.
     const downUrl = await deadUrl();
-    const authDown = await startGateway(upstreams, { AUTH_SERVICE_URL: downUrl });
-    const started = Date.now();
+    const authDown = await startGateway(upstreams, {
+      AUTH_SERVICE_URL: downUrl,
+      UPSTREAM_TIMEOUT_MS: String(10 * 60_000),
+    });
     const reply = await send(authDown.url, { method: 'POST', path: '/api/v1/auth/login' });
     await authDown.close();
 
     expectProblem(reply, 502, 'UPSTREAM_UNAVAILABLE');
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
     expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
     expect(reply.json().detail).toBe('auth-service is unavailable.');
     const port = new URL(downUrl).port;
@@ -35,10 +38,14 @@ describe('upstream failures', () => {
     expect(reply.text).not.toContain('ECONNREFUSED');
   });
 
-  it('when the upstream is slower than UPSTREAM_TIMEOUT_MS, then the client gets a 504 near the timeout', async () => {
+  it('when the upstream is slower than UPSTREAM_TIMEOUT_MS, then the client gets a 504 once the timeout passes, and the upstream call is abandoned', async () => {
+    // The upstream holds its answer until the gateway gives up on it: the 504
+    // must come from the timeout, and the gateway must close the upstream socket.
+    let abandoned = false;
     upstreams.inventory.handle((_req, res) => {
-      const timer = setTimeout(() => res.end('too late'), 5_000);
-      res.on('close', () => clearTimeout(timer));
+      res.on('close', () => {
+        abandoned = !res.writableFinished;
+      });
     });
 
     const started = Date.now();
@@ -51,7 +58,7 @@ describe('upstream failures', () => {
     expectProblem(reply, 504, 'UPSTREAM_TIMEOUT');
     expect(reply.headers['retry-after']).toBeDefined();
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1_000);
+    while (!abandoned) await new Promise((r) => setTimeout(r, 5));
   });
 
   it('when the upstream drops the connection without answering, then the client gets a 502 problem', async () => {
