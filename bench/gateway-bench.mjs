@@ -1,5 +1,5 @@
 // The gateway's cost, side by side with a bare Node proxy, in one run
-// (DESIGN.md "Commands"). Separate processes: a small backend (auth JWKS and
+// (docs/architecture.md "Commands"). Separate processes: a small backend (auth JWKS and
 // token endpoint, user lookup, the order list), a bare node:http keep-alive
 // proxy (bench/lib/bare-proxy.mjs: the Node limit) and the BUILT gateway
 // (gateway/dist/server.js) with every feature on; one load generator drives

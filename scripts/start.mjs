@@ -17,7 +17,7 @@ const STOP_GRACE_MS = 10_000;
 const DEFAULT_ADMIN_EMAIL = 'admin@portico.local';
 
 /**
- * DESIGN.md "Ports and routes". `portVar` moves a process (passed on as its PORT);
+ * docs/architecture.md "Ports and routes". `portVar` moves a process (passed on as its PORT);
  * `urlVar` is how the others find it; `database` names the `<SERVICE>_DATABASE_URL`
  * variable passed on as its DATABASE_URL.
  */

@@ -35,7 +35,7 @@ export type FaultsMode = 'embedded' | 'redis-postgres';
 
 /**
  * Issue 7: faults under a steady load of orders through the gateway, then
- * checks once everything is back (DESIGN.md: the saga, its invariant, the
+ * checks once everything is back (docs/architecture.md: the saga, its invariant, the
  * events' exactly-once effect). Writes test-artifacts/faults-summary.json.
  */
 export function faultSuite(mode: FaultsMode, postgresAdminUrl?: string) {

@@ -1,4 +1,4 @@
-/** The upstreams the gateway forwards to, named as in DESIGN.md. */
+/** The upstreams the gateway forwards to, named as in docs/architecture.md. */
 export type UpstreamName = 'auth-service' | 'user-service' | 'order-service' | 'inventory-service';
 
 export type Route = {
@@ -16,7 +16,7 @@ export type Route = {
   readonly prefix?: string;
 };
 
-/** DESIGN.md "Ports and routes". Paths are forwarded unchanged. */
+/** docs/architecture.md "Ports and routes". Paths are forwarded unchanged. */
 export const ROUTES: readonly Route[] = Object.freeze([
   {
     pattern: '/api/v1/users/**',

@@ -2,7 +2,7 @@ import { ConfigError } from '@portico/config';
 import { loadGatewayConfig } from '../src/config.js';
 
 describe('gateway config', () => {
-  it('when nothing is set, then the defaults of DESIGN.md apply', () => {
+  it('when nothing is set, then the defaults of docs/architecture.md apply', () => {
     expect(loadGatewayConfig({})).toMatchObject({
       PORT: 8080,
       HOST: '127.0.0.1',

@@ -38,7 +38,7 @@ const report = (what: string, facts: object) => console.info(`${what}: ${JSON.st
 /**
  * Crashes and restarts with real processes: each service `node dist/server.js`
  * on its own port and SQLite file, SIGKILLed mid-saga and started again on the
- * same data (DESIGN.md, "The order saga": after any crash, restart resumes
+ * same data (docs/architecture.md, "The order saga": after any crash, restart resumes
  * every saga, and the invariant holds).
  */
 export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {

@@ -112,7 +112,7 @@ export async function settled(
 }
 
 /**
- * DESIGN.md's invariant, checked once every order is terminal: for each
+ * docs/architecture.md's invariant, checked once every order is terminal: for each
  * product, available + reserved = its stock, and reserved = the quantity of
  * it in confirmed orders.
  */

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@portico/events';
 import { z } from 'zod';
 
 /**
- * inventory-service's side of the order saga (DESIGN.md, "The order saga"):
+ * inventory-service's side of the order saga (docs/architecture.md, "The order saga"):
  * what it reads from the `order` source and what it answers on `inventory`.
  * Readers are tolerant: fields this service does not use are not required.
  */

@@ -13,7 +13,7 @@ const mustBe = (what: string) => ({ error: `must be ${what}${GOT_VALUE}` });
 
 export const isProduction = (env: Env = process.env): boolean => env.NODE_ENV === 'production';
 
-/** A TCP port, with the default from DESIGN.md's table. */
+/** A TCP port, with the default from docs/architecture.md's table. */
 export const port = (fallback: number) => {
   const error = mustBe('a port number 0–65535');
   return z.coerce.number(error).int(error).min(0, error).max(65535, error).default(fallback);
@@ -62,7 +62,7 @@ export function secret(devDefault: string, env: Env = process.env) {
     : z.string().min(1).default(devDefault);
 }
 
-/** Where each process listens by default (DESIGN.md, "Ports and routes"). */
+/** Where each process listens by default (docs/architecture.md, "Ports and routes"). */
 export const DEFAULT_URLS = {
   gateway: 'http://127.0.0.1:8080',
   user: 'http://127.0.0.1:8001',

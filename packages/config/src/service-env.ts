@@ -14,7 +14,7 @@ import {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The variables every domain service reads (DESIGN.md, "Environment"): where it
+ * The variables every domain service reads (docs/architecture.md, "Environment"): where it
  * listens, its own database, Redis, where the auth service is, the token
  * settings it verifies against, and its own client secret for service tokens.
  * A service spreads this into its schema and adds its own.

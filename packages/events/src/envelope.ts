@@ -1,4 +1,4 @@
-/** What travels on every transport (DESIGN.md, "Events"). */
+/** What travels on every transport (docs/architecture.md, "Events"). */
 export type EventEnvelope<T = unknown> = {
   id: string;
   type: string;

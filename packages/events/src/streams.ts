@@ -1,5 +1,5 @@
 /**
- * Redis stream of one producer (DESIGN.md: streams are named after their
+ * Redis stream of one producer (docs/architecture.md: streams are named after their
  * producer), under the deployment's key prefix (`REDIS_PREFIX`, default
  * `portico`), so several deployments or test runs can share one Redis.
  */

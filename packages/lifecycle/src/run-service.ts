@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '@portico/logging';
 import { Redis } from 'ioredis';
 import { serve } from './serve.js';
 
-/** The variables every service's config has (DESIGN.md, "Environment"). */
+/** The variables every service's config has (docs/architecture.md, "Environment"). */
 export type ServiceConfig = {
   PORT: number;
   HOST: string;
