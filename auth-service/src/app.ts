@@ -22,6 +22,7 @@ import { createServiceClientRepository } from './data/service-client-repository.
 import { createSigningKeyRepository } from './data/signing-key-repository.js';
 import { createAccounts } from './domain/accounts.js';
 import { createClientCredentials, hashClientSecret } from './domain/client-credentials.js';
+import { isCommonPassword } from './domain/common-passwords.js';
 import { createKeyRing, type KeyRing } from './domain/key-ring.js';
 import { createLoginThrottle } from './domain/login-throttle.js';
 import { createSessions } from './domain/sessions.js';
@@ -84,6 +85,10 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
   const outbox = createOutbox(db, 'auth');
   const accounts = createAccounts({ repository: accountRepository, refreshTokens, outbox, now });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    // Production refuses it in config.ts; a development start goes on, but says so.
+    if (isCommonPassword(config.ADMIN_PASSWORD)) {
+      logger.warn('ADMIN_PASSWORD is one of the most common passwords; production refuses it');
+    }
     await accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
 

@@ -1,6 +1,7 @@
 import {
   DEFAULT_URLS,
   httpUrl,
+  isProduction,
   loadConfig,
   logLevel,
   port,
@@ -12,6 +13,7 @@ import {
   tokenIssuer,
 } from '@portico/config';
 import { z } from 'zod';
+import { isCommonPassword } from './domain/common-passwords.js';
 import { SERVICE_CLIENTS } from './domain/service-clients.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -38,6 +40,18 @@ function clientSecrets(env: Env) {
   });
 }
 
+/** In production a common password is refused; elsewhere server start warns about it. */
+function adminPassword(env: Env) {
+  const field = z.string().min(8).max(256);
+  return (
+    isProduction(env)
+      ? field.refine((value) => !isCommonPassword(value), {
+          error: 'must not be one of the most common passwords of published breaches',
+        })
+      : field
+  ).optional();
+}
+
 export function readConfig(env: Env = process.env) {
   const schema = z.object({
     NODE_ENV: z.string().default('development'),
@@ -61,7 +75,7 @@ export function readConfig(env: Env = process.env) {
     LOGIN_MAX_FAILURES_PER_IP: positiveInt(100),
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt(900),
     ADMIN_EMAIL: z.email().optional(),
-    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+    ADMIN_PASSWORD: adminPassword(env),
     SERVICE_CLIENT_SECRETS: clientSecrets(env),
     TRUST_PROXY: z.string().default('loopback, uniquelocal'),
   });

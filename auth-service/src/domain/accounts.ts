@@ -9,6 +9,7 @@ import {
 } from '../data/account-repository.js';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
 import type { AuthDatabase } from '../data/schema.js';
+import { assertUncommonPassword } from './common-passwords.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export type PublicAccount = { id: string; email: string; name: string };
@@ -35,6 +36,7 @@ export function createAccounts(deps: {
       password: string;
       name: string;
     }): Promise<PublicAccount> {
+      assertUncommonPassword(input.password);
       const account: Account = {
         id: randomUUID(),
         email: input.email.toLowerCase(),

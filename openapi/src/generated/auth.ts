@@ -258,7 +258,7 @@ export interface components {
             email: components["schemas"]["Email"];
             password: string;
         };
-        /** @description At least 8 characters; long passphrases are accepted in full, never truncated. */
+        /** @description At least 8 characters and not one of the most common passwords; long passphrases are accepted in full, never truncated. */
         Password: string;
         /** @description RFC 9457 problem details. */
         Problem: {
@@ -569,7 +569,15 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Malformed JSON, wrong types, missing or unknown fields (codes `VALIDATION_FAILED`, `MALFORMED_JSON`), or a password among the ~49,000 most common of published breaches, compared case-insensitively (code `PASSWORD_TOO_COMMON`, OWASP ASVS V6.2.4); nothing was written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The email is already registered (code `EMAIL_TAKEN`). */
             409: {
                 headers: {
