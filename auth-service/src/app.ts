@@ -25,6 +25,7 @@ import { createClientCredentials, hashClientSecret } from './domain/client-crede
 import { isCommonPassword } from './domain/common-passwords.js';
 import { createKeyRing, type KeyRing } from './domain/key-ring.js';
 import { createLoginThrottle } from './domain/login-throttle.js';
+import { createRotationThrottle } from './domain/rotation-throttle.js';
 import { createSessions } from './domain/sessions.js';
 import { createTokenIssuer } from './domain/token-issuer.js';
 import { userEventHandlers } from './domain/user-events.js';
@@ -143,6 +144,11 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       app.use(
         keyRoutes({
           keyRing,
+          accounts: accountRepository,
+          rotationThrottle: createRotationThrottle(
+            config.KEY_ROTATION_MIN_INTERVAL_SECONDS,
+            redis && { client: redis, prefix: config.REDIS_PREFIX },
+          ),
           verifier,
           issuer: config.TOKEN_ISSUER,
           publicBaseUrl: config.PUBLIC_BASE_URL,

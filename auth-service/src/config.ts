@@ -71,6 +71,8 @@ export function readConfig(env: Env = process.env) {
     REFRESH_TOKEN_TTL_SECONDS: positiveInt(1_209_600),
     SERVICE_TOKEN_TTL_SECONDS: positiveInt(600),
     KEY_ROTATION_INTERVAL_SECONDS: positiveInt(30 * 24 * 3600),
+    /** Manual rotations (POST /api/v1/auth/keys/rotate): on average one per this many seconds, two back to back. */
+    KEY_ROTATION_MIN_INTERVAL_SECONDS: positiveInt(60),
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
     LOGIN_MAX_FAILURES_PER_IP: positiveInt(100),
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt(900),

@@ -1,12 +1,17 @@
 import { requireAuth, requireRole, type TokenVerifier } from '@portico/token-auth';
 import { Router } from 'express';
+import type { AccountRepository } from '../data/account-repository.js';
 import type { KeyRing } from '../domain/key-ring.js';
+import type { RotationThrottle } from '../domain/rotation-throttle.js';
+import { requireCurrentAdmin } from './current-admin.js';
 
 /** How long verifiers may cache the key set: short next to the next key's lead time. */
 const JWKS_MAX_AGE_SECONDS = 300;
 
 export function keyRoutes(deps: {
   keyRing: KeyRing;
+  accounts: AccountRepository;
+  rotationThrottle: RotationThrottle;
   verifier: TokenVerifier;
   issuer: string;
   publicBaseUrl: string;
@@ -34,7 +39,9 @@ export function keyRoutes(deps: {
     '/api/v1/auth/keys/rotate',
     requireAuth(deps.verifier),
     requireRole('admin'),
+    requireCurrentAdmin(deps.accounts),
     async (_req, res) => {
+      await deps.rotationThrottle.take();
       res.json(await deps.keyRing.rotate());
     },
   );

@@ -445,7 +445,25 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description The token lacks the admin role, or the account is no longer an admin in the database (code `ROLE_REQUIRED`), or it has been disabled since the token was issued (code `ACCOUNT_DISABLED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The keys were rotated moments ago: on average one rotation per `KEY_ROTATION_MIN_INTERVAL_SECONDS` (60) for the whole deployment, two back to back; nothing changed, try again after `Retry-After` (code `ROTATION_THROTTLED`). */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     login: {
