@@ -52,13 +52,40 @@ export const logLevel = () =>
   z.enum(LOG_LEVELS, mustBe(`one of ${LOG_LEVELS.join(', ')}`)).default('info');
 
 /**
+ * Secret values published in this repository: the development defaults of
+ * every service client and the sample in .env.example. Anyone can read them,
+ * so production refuses them however long they are (issue 12).
+ */
+export const PUBLISHED_SECRETS: readonly string[] = [
+  ...['gateway', 'user-service', 'order-service', 'inventory-service'].map(
+    (id) => `dev-secret-${id}-change-me`,
+  ),
+  'gateway=...,user-service=...,order-service=...,inventory-service=...',
+];
+
+/** Words that mark a placeholder someone meant to replace. */
+const PLACEHOLDER = /change[-_ ]?me|example|placeholder/i;
+
+/** True when `value` is, or holds, a published secret or a placeholder. */
+export const isPublishedSecret = (value: string): boolean =>
+  PLACEHOLDER.test(value) || PUBLISHED_SECRETS.some((published) => value.includes(published));
+
+/**
  * A secret. Outside production it falls back to a development value so
- * `npm start` works on a bare machine; under NODE_ENV=production it must be set
- * and at least 16 characters, so no deployment can run on a published default.
+ * `npm start` works on a bare machine; under NODE_ENV=production it must be set,
+ * at least 16 characters, and none of the values published in this repository,
+ * so no deployment can run on a published default. The value is never echoed.
  */
 export function secret(devDefault: string, env: Env = process.env) {
   return isProduction(env)
-    ? z.string().min(16, 'must be at least 16 characters')
+    ? z
+        .string()
+        .min(16, 'must be at least 16 characters')
+        .refine((value) => !isPublishedSecret(value), {
+          error:
+            'must not be a development default or an example value published in this repository ' +
+            '(anything with "change-me" or "example"); set a random one as .env.example says',
+        })
     : z.string().min(1).default(devDefault);
 }
 
