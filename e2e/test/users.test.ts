@@ -85,4 +85,12 @@ describe('users through the gateway', () => {
     expect(refused.response.status).toBe(403);
     expect(unwrap(await bob.portico.users.GET('/api/v1/users/me')).status).toBe('active');
   });
+
+  it('when an admin disables their own account, then it is a 409 CANNOT_DISABLE_SELF and they stay active', async () => {
+    const me = unwrap(await admin.users.GET('/api/v1/users/me'));
+    const refused = await admin.users.POST('/api/v1/users/{id}/disable', user(me.id));
+    expect(refused.response.status).toBe(409);
+    expect(refused.error).toMatchObject({ status: 409, code: 'CANNOT_DISABLE_SELF' });
+    expect(unwrap(await admin.users.GET('/api/v1/users/me')).status).toBe('active');
+  });
 });

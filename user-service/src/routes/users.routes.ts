@@ -1,5 +1,5 @@
 import { decodeCursor, page } from '@portico/db';
-import { NotFoundError } from '@portico/errors';
+import { ConflictError, NotFoundError } from '@portico/errors';
 import type { SpecRequest, SpecResponse } from '@portico/lifecycle';
 import type { operations } from '@portico/openapi/user';
 import { callerOf, requireRole, requireUser } from '@portico/token-auth';
@@ -52,6 +52,13 @@ export function userRoutes(profiles: Profiles): Router {
     '/:id/disable',
     requireRole('admin'),
     async (req: SpecRequest<SetStatus>, res: SpecResponse<SetStatus>) => {
+      // Only an admin disables, and never themselves: so the last active admin remains (issue 12).
+      if (callerOf(req).sub === req.params.id) {
+        throw new ConflictError(
+          'An admin cannot disable their own account; another admin can.',
+          'CANNOT_DISABLE_SELF',
+        );
+      }
       res.json(await profiles.disable(req.params.id));
     },
   );
