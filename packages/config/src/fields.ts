@@ -71,22 +71,36 @@ export const isPublishedSecret = (value: string): boolean =>
   PLACEHOLDER.test(value) || PUBLISHED_SECRETS.some((published) => value.includes(published));
 
 /**
- * A secret. Outside production it falls back to a development value so
- * `npm start` works on a bare machine; under NODE_ENV=production it must be set,
- * at least 16 characters, and none of the values published in this repository,
- * so no deployment can run on a published default. The value is never echoed.
+ * A listener other machines can reach. The development secrets are published in
+ * this repository, so on such a listener they would hand anyone a service token
+ * (issue 12): there they are refused as in production.
+ */
+export const isExposed = (env: Env = process.env): boolean => {
+  const host = env.HOST;
+  return host !== undefined && host !== 'localhost' && host !== '::1' && !host.startsWith('127.');
+};
+
+/**
+ * A secret. On a loopback listener outside production it falls back to a
+ * development value so `npm start` works on a bare machine; under
+ * NODE_ENV=production, or when HOST is reachable from other machines, it must
+ * be set, at least 16 characters, and none of the values published in this
+ * repository, so nothing reachable runs on a published default. The value is
+ * never echoed.
  */
 export function secret(devDefault: string, env: Env = process.env) {
-  return isProduction(env)
-    ? z
-        .string()
-        .min(16, 'must be at least 16 characters')
-        .refine((value) => !isPublishedSecret(value), {
-          error:
-            'must not be a development default or an example value published in this repository ' +
-            '(anything with "change-me" or "example"); set a random one as .env.example says',
-        })
-    : z.string().min(1).default(devDefault);
+  if (!isProduction(env) && !isExposed(env)) return z.string().min(1).default(devDefault);
+  const exposed = isProduction(env)
+    ? ''
+    : ` (HOST=${env.HOST} is reachable from other machines; or listen on 127.0.0.1)`;
+  return z
+    .string({ error: `set your own${exposed}; see .env.example` })
+    .min(16, `must be at least 16 characters${exposed}`)
+    .refine((value) => !isPublishedSecret(value), {
+      error:
+        'must not be a development default or an example value published in this repository ' +
+        `(anything with "change-me" or "example")${exposed}; set a random one as .env.example says`,
+    });
 }
 
 /** Where each process listens by default (docs/architecture.md, "Ports and routes"). */

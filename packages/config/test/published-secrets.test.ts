@@ -57,3 +57,34 @@ describe('secrets published in the repository', () => {
     );
   });
 });
+
+describe('development secrets on a listener other machines can reach', () => {
+  it.each(['0.0.0.0', '::', '192.0.2.10'])(
+    'when HOST=%s outside production and the secret is unset or the published default, then the config is refused naming HOST',
+    (host) => {
+      for (const value of [undefined, 'dev-secret-gateway-change-me']) {
+        const env: Env = { HOST: host, ...(value && { SERVICE_CLIENT_SECRET: value }) };
+        const [problem, ...rest] = problemsOf(env);
+        expect(rest).toEqual([]);
+        expect(problem).toMatch(
+          /^SERVICE_CLIENT_SECRET (is missing|must not be a development default)/,
+        );
+        expect(problem).toContain(`HOST=${host} is reachable from other machines`);
+        expect(problem).not.toContain('dev-secret');
+      }
+    },
+  );
+
+  it.each(['127.0.0.1', '127.0.1.1', 'localhost', '::1'])(
+    'when HOST=%s (loopback) outside production, then the development default still works',
+    (host) => {
+      expect(problemsOf({ HOST: host })).toEqual([]);
+    },
+  );
+
+  it('when HOST is reachable and the secret is random, then it is accepted', () => {
+    expect(problemsOf({ HOST: '0.0.0.0', SERVICE_CLIENT_SECRET: 'f3a9c1d07be24e5a8c6d' })).toEqual(
+      [],
+    );
+  });
+});
