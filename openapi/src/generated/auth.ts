@@ -346,9 +346,14 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many attempts (codes `LOGIN_THROTTLED`, `RATE_LIMITED`). */
+        /** @description Too many requests (codes `LOGIN_THROTTLED`, `ROTATION_THROTTLED` from the auth service; `RATE_LIMITED`, `LOGIN_RATE_LIMITED` from the gateway, which may send it on every routed operation). */
         TooManyRequests: {
             headers: {
+                /** @description IETF draft-7 `limit=…, remaining=…, reset=…` (from the gateway). */
+                RateLimit?: string;
+                /** @description IETF draft-7 `<limit>;w=<window seconds>` (from the gateway). */
+                "RateLimit-Policy"?: string;
+                /** @description Seconds until a request may succeed. */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };
@@ -527,6 +532,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     refresh: {
@@ -563,6 +569,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     register: {
@@ -645,6 +652,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getAccountInternal: {
