@@ -70,7 +70,21 @@ type ValidatorError = {
   status: number;
   message: string;
   errors: { path?: string; message: string }[];
+  headers?: Record<string, string>;
 };
+
+/**
+ * A 405 must list the methods the path supports (RFC 9110 §15.5.6); the
+ * validator puts them in `headers.Allow`. Every GET also answers HEAD
+ * (lifecycle's validateAgainstSpec), so HEAD is listed beside it.
+ */
+function allowHeader(err: ValidatorError): Record<string, string> {
+  const allow = err.status === 405 ? err.headers?.Allow : undefined;
+  if (typeof allow !== 'string' || allow === '') return {};
+  const methods = allow.split(',').map((m) => m.trim().toUpperCase());
+  if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+  return { allow: methods.join(', ') };
+}
 
 function isValidatorError(err: unknown): err is ValidatorError {
   const e = err as Partial<ValidatorError> | null;
@@ -123,7 +137,7 @@ export function toClientProblem(
     const detail = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
     return {
       problem: clientProblem(err.status, code, detail || err.message, { errors }),
-      headers: {},
+      headers: allowHeader(err),
     };
   }
   return null;

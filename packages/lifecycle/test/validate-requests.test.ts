@@ -47,4 +47,11 @@ describe('requests checked against a spec', () => {
     const put = await fetch(`${base}/api/v1/inventory/products`, { method: 'PUT' });
     expect(put.status).toBe(405);
   });
+
+  it('when a method the spec does not document is used, then the 405 lists in Allow the methods the path supports', async () => {
+    const put = await fetch(`${base}/api/v1/inventory/products`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    const allow = (put.headers.get('allow') ?? '').split(', ').sort();
+    expect(allow).toEqual(['GET', 'HEAD', 'POST']);
+  });
 });
