@@ -33,6 +33,10 @@ export function createAdminApp(options: AdminAppOptions): Express {
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    next();
+  });
 
   const ops = opsAccess(options.metricsToken);
   const routes = Router({ caseSensitive: true, strict: true });

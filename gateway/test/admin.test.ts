@@ -31,6 +31,7 @@ describe('admin endpoints', () => {
     const reply = await send(gateway.url, { token: upstreams.token, path: '/healthz' });
     expect(reply.status).toBe(200);
     expect(reply.json()).toEqual({ status: 'ok' });
+    expect(reply.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('when every upstream answers its /healthz, then /readyz is 200', async () => {
@@ -118,5 +119,15 @@ describe('request log', () => {
     expect(raw).not.toContain('secret%40example.com');
     expect(raw).not.toContain('8b0d5c1e');
     expect(allReceived(upstreams)).toHaveLength(1);
+  });
+});
+
+describe('gateway answers and sniffing', () => {
+  it('when the gateway answers a problem of its own (404, 401), then it says nosniff', async () => {
+    for (const path of ['/api/v1/nothing-here', '/api/v1/orders']) {
+      const reply = await send(gateway.url, { path });
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 });

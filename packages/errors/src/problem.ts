@@ -50,6 +50,8 @@ export function writeProblem(
     'content-type': PROBLEM_CONTENT_TYPE,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
+    // A problem is data, never a page or a script, whatever a browser sniffs.
+    'x-content-type-options': 'nosniff',
   });
   res.end(body);
 }

@@ -44,6 +44,7 @@ describe('writeProblem', () => {
     expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('retry-after')).toBe('7');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(JSON.parse(text)).toEqual({
       type: 'urn:portico:problem:upstream-down',
       title: 'Service Unavailable',

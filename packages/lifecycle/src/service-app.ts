@@ -27,6 +27,11 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
+  // Every answer is JSON or Prometheus text: no browser may sniff it into a page or a script.
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    next();
+  });
   const metrics = createMetrics(options.service);
   app.use(requestLogger(options.logger));
   app.use(metrics.httpMiddleware);

@@ -66,6 +66,25 @@ function expectProblem(answer: Awaited<ReturnType<typeof call>>, status: number,
   expect(answer.json()).toMatchObject({ status, code });
 }
 
+describe('createServiceApp, content sniffing', () => {
+  it('when any answer is sent (JSON, problem, metrics), then it says X-Content-Type-Options: nosniff', async () => {
+    const answers = [
+      await call('/echo', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+      }),
+      await call('/nowhere'),
+      await call('/metrics'),
+      await call('/healthz'),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 404, 200, 200]);
+    for (const answer of answers) {
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
 describe('createServiceApp, health endpoints', () => {
   it('when /healthz is asked, then 200 and not cacheable', async () => {
     const answer = await call('/healthz');
