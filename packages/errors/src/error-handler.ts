@@ -164,6 +164,7 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
       .status(problem.status)
       .set(headers)
       .set('cache-control', 'no-store')
+      .set('x-content-type-options', 'nosniff')
       .type(PROBLEM_CONTENT_TYPE)
       .send(JSON.stringify({ ...problem, instance: path }));
   };

@@ -166,6 +166,12 @@ describe('problemErrorHandler, HttpError subclasses', () => {
     expect((await call(`/throw/${name}`)).headers.get('retry-after')).toBe(seconds);
   });
 
+  it('when any problem is rendered, even by an app that sets no header of its own, then it says nosniff', async () => {
+    for (const path of ['/throw/bad-request', '/throw/plain-error', '/nowhere']) {
+      expect((await call(path)).headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
   it('when an error has extensions, then they are members of the problem', async () => {
     expect((await call('/throw/conflict')).body).toMatchObject({ field: 'email' });
   });
