@@ -83,6 +83,14 @@ const forgeries: [string, () => Promise<string>][] = [
     () => upstreams.kit.signRaw(header(), claims({ iat: now() - 600, exp: now() - 120 })),
   ],
   ['nbf in the future', () => upstreams.kit.signRaw(header(), claims({ nbf: now() + 600 }))],
+  [
+    'iat an hour in the future',
+    () => upstreams.kit.signRaw(header(), claims({ iat: now() + 3600, exp: now() + 3900 })),
+  ],
+  [
+    'exp centuries away',
+    () => upstreams.kit.signRaw(header(), claims({ exp: now() + 300 * 365 * 86_400 })),
+  ],
   ['an unknown kid', () => upstreams.kit.signRaw(header({ kid: randomUUID() }), claims())],
   [
     'a kid with path traversal',

@@ -214,6 +214,21 @@ export function forgeries(kit: ForgeryKit): Forgery[] {
       [401],
     ],
     [
+      'iat an hour in the future, beyond the skew',
+      () =>
+        kit.forge.sign(
+          kit.forge.header(),
+          kit.forge.claims({ iat: now() + 3600, exp: now() + 3900 }),
+        ),
+      [401],
+    ],
+    [
+      'exp centuries away (a signed token for ever)',
+      () =>
+        kit.forge.sign(kit.forge.header(), kit.forge.claims({ exp: now() + 300 * 365 * 86_400 })),
+      [401],
+    ],
+    [
       'no exp (a token for ever)',
       () => kit.forge.sign(kit.forge.header(), kit.forge.claims({ exp: undefined })),
       [401],
