@@ -34,7 +34,7 @@ describe('inventory.yaml, against the running inventory service', () => {
     const created = await call(CREATE, { body, token });
     expect(created.headers.get('location')).toBe(`/api/v1/inventory/products/${body.sku}`);
     expect(created.body).toEqual({ ...body, stock: undefined, available: 5, reserved: 0 });
-    expect((await call(CREATE, { body, token })).status).toBe(409);
+    expect((await call(CREATE, { body, token })).body.code).toBe('SKU_TAKEN');
     const negative = { ...body, sku: newSku(), priceCents: -1 };
     expect((await call(CREATE, { body: negative, token })).status).toBe(400);
     expect(

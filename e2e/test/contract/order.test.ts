@@ -43,9 +43,11 @@ describe('order.yaml, against the running order service', () => {
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
-  it('when an order is malformed, oversized, not JSON or unauthenticated, then 400, 413, 415, 401', async () => {
+  it('when an order is malformed, repeats a sku, is oversized, not JSON or unauthenticated, then 400, 400, 413, 415, 401', async () => {
     const { token } = await suite.newUser();
     expect((await call(PLACE, { body: { items: [] }, token })).status).toBe(400);
+    const twice = { items: [...ONE_CABLE.items, { sku: 'SKU-CABLE', quantity: 2 }] };
+    expect((await call(PLACE, { body: twice, token })).body.code).toBe('DUPLICATE_SKU');
     const zero = { items: [{ sku: 'SKU-CABLE', quantity: 0 }] };
     expect((await call(PLACE, { body: zero, token })).status).toBe(400);
     expect(
@@ -96,6 +98,7 @@ describe('order.yaml, against the running order service', () => {
     expect((await call(LIST, { query: { cursor: 'bm9wZQ' }, token })).body.code).toBe(
       'INVALID_CURSOR',
     );
+    expect((await call(LIST, { query: { cursor: 'bm9wZQ==' }, token })).status).toBe(400);
     expect((await call(LIST)).status).toBe(401);
     const service = await suite.serviceToken('order-service');
     expect((await call(LIST, { token: service })).status).toBe(403);

@@ -129,6 +129,7 @@ export interface components {
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
+            /** @description The `cursor` of the next page (base64url); null on the last page. */
             nextCursor: string | null;
         };
         /** @description At least one of the fields. */
@@ -164,7 +165,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The resource already exists (code `CONFLICT`). */
+        /** @description A product with this sku exists (code `SKU_TAKEN`). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -210,6 +211,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests (code `RATE_LIMITED`): the gateway's rate limit, per user (per client address when anonymous, and per client address for tokens it must verify), which it may send on every routed operation. */
+        TooManyRequests: {
+            headers: {
+                /** @description IETF draft-7 `limit=…, remaining=…, reset=…` (from the gateway). */
+                RateLimit?: string;
+                /** @description IETF draft-7 `<limit>;w=<window seconds>` (from the gateway). */
+                "RateLimit-Policy"?: string;
+                /** @description Seconds until a request may succeed. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No valid access token (codes `TOKEN_REQUIRED`, `INVALID_TOKEN`). */
         Unauthorized: {
             headers: {
@@ -231,7 +247,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The `nextCursor` of the previous page (omit it for the first page). */
+        /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
         Cursor: string;
         /** @description Page size. */
         Limit: number;
@@ -246,7 +262,7 @@ export interface operations {
     listProducts: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page (omit it for the first page). */
+                /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -267,6 +283,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     createProduct: {
@@ -298,6 +315,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -323,6 +341,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     updateProduct: {
@@ -355,6 +374,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -137,6 +137,7 @@ export interface components {
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
+            /** @description The `cursor` of the next page (base64url); null on the last page. */
             nextCursor: string | null;
         };
         /** @description RFC 9457 problem details. */
@@ -200,6 +201,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests (code `RATE_LIMITED`): the gateway's rate limit, per user (per client address when anonymous, and per client address for tokens it must verify), which it may send on every routed operation. */
+        TooManyRequests: {
+            headers: {
+                /** @description IETF draft-7 `limit=…, remaining=…, reset=…` (from the gateway). */
+                RateLimit?: string;
+                /** @description IETF draft-7 `<limit>;w=<window seconds>` (from the gateway). */
+                "RateLimit-Policy"?: string;
+                /** @description Seconds until a request may succeed. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No valid access token (codes `TOKEN_REQUIRED`, `INVALID_TOKEN`). */
         Unauthorized: {
             headers: {
@@ -221,7 +237,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The `nextCursor` of the previous page (omit it for the first page). */
+        /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
         Cursor: string;
         /** @description Page size. */
         Limit: number;
@@ -235,7 +251,7 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page (omit it for the first page). */
+                /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -258,6 +274,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -288,7 +305,15 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Malformed JSON, wrong types, missing or unknown fields (codes `VALIDATION_FAILED`, `MALFORMED_JSON`), or a sku that appears more than once in `items` (code `DUPLICATE_SKU`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             /** @description A disabled user (code `USER_DISABLED`), or no user token. */
             403: {
@@ -310,6 +335,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -337,6 +363,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -373,6 +400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -174,6 +174,7 @@ export interface components {
         };
         UserPage: {
             items: components["schemas"]["User"][];
+            /** @description The `cursor` of the next page (base64url); null on the last page. */
             nextCursor: string | null;
         };
         UserUpdate: {
@@ -236,6 +237,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests (code `RATE_LIMITED`): the gateway's rate limit, per user (per client address when anonymous, and per client address for tokens it must verify), which it may send on every routed operation. */
+        TooManyRequests: {
+            headers: {
+                /** @description IETF draft-7 `limit=…, remaining=…, reset=…` (from the gateway). */
+                RateLimit?: string;
+                /** @description IETF draft-7 `<limit>;w=<window seconds>` (from the gateway). */
+                "RateLimit-Policy"?: string;
+                /** @description Seconds until a request may succeed. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No valid access token (codes `TOKEN_REQUIRED`, `INVALID_TOKEN`). */
         Unauthorized: {
             headers: {
@@ -257,7 +273,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The `nextCursor` of the previous page (omit it for the first page). */
+        /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
         Cursor: string;
         /** @description Page size. */
         Limit: number;
@@ -272,7 +288,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page (omit it for the first page). */
+                /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -295,6 +311,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -322,6 +339,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -359,6 +377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -387,6 +406,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -412,6 +432,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -444,6 +465,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
