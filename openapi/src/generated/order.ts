@@ -173,7 +173,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such resource (code `NOT_FOUND`). */
+        /** @description No such order, or not yours: the same answer, so ids do not leak (code `ORDER_NOT_FOUND`; `NOT_FOUND` for a path that does not exist). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
