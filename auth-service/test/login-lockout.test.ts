@@ -70,4 +70,26 @@ describe('login throttling that costs the attacker, not the owner', () => {
     expect((await login(newcomer, password, nat)).status).toBe(429);
     expect((await login(regular, password, nat)).status).toBe(200);
   });
+
+  it('when an attacker rotates through addresses of one IPv6 /64, then they share one address budget and the owner elsewhere logs in', async () => {
+    const email = await owner();
+    for (let i = 0; i < PER_ACCOUNT; i += 1) {
+      expect((await login(email, `guess-${i}`, `2001:db8:7:1::${i + 1}`)).status).toBe(401);
+    }
+    const rotated = await login(email, password, '2001:db8:7:1:ffff:ffff:ffff:fffe');
+    expect(rotated.status).toBe(429);
+    expect(rotated.body.code).toBe('LOGIN_THROTTLED');
+
+    expect((await login(email, password, '2001:db8:9:1::1')).status).toBe(200);
+  });
+
+  it('when guesses come from an IPv4-mapped IPv6 address, then they count against the IPv4 address', async () => {
+    const email = await owner();
+    for (let i = 0; i < PER_ACCOUNT; i += 1) {
+      expect((await login(email, `guess-${i}`, '::ffff:203.0.113.90')).status).toBe(401);
+    }
+    const plain = await login(email, password, '203.0.113.90');
+    expect(plain.status).toBe(429);
+    expect(plain.body.code).toBe('LOGIN_THROTTLED');
+  });
 });

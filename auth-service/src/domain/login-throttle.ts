@@ -1,4 +1,5 @@
 import { TooManyRequestsError } from '@portico/errors';
+import { ipKeyGenerator } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -87,25 +88,29 @@ export function createLoginThrottle(
 
   const keys = (email: string, ip: string) => {
     const account = email.toLowerCase();
-    return { account, pair: `${account}|${ip}` };
+    // One IPv6 client holds a whole /56 (express-rate-limit's default, as the gateway's
+    // limits use): counted by full address, rotating through it evaded every budget.
+    // An IPv4-mapped address (::ffff:1.2.3.4) counts as the IPv4 address it is.
+    const address = ipKeyGenerator(ip);
+    return { account, address, pair: `${account}|${address}` };
   };
 
   return {
     async before(email: string, ip: string): Promise<void> {
-      const { account, pair } = keys(email, ip);
+      const { account, address, pair } = keys(email, ip);
       await take(() => perPair.consume(pair));
       await take(() => perAccount.consume(account));
       await take(
-        () => perIp.consume(ip),
+        () => perIp.consume(address),
         async () => (await known.get(pair)) !== null,
       );
     },
     async succeeded(email: string, ip: string): Promise<void> {
-      const { account, pair } = keys(email, ip);
+      const { account, address, pair } = keys(email, ip);
       await Promise.all([
         perPair.delete(pair),
         perAccount.reward(account, 1),
-        perIp.reward(ip, 1),
+        perIp.reward(address, 1),
         known.set(pair, 1, KNOWN_SECONDS),
       ]);
     },
