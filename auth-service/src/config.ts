@@ -18,6 +18,12 @@ import { SERVICE_CLIENTS } from './domain/service-clients.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Verifiers refuse a token issued for longer than 24 h (token-auth's maxTokenAgeSeconds). */
+const tokenLifetime = (fallback: number) =>
+  positiveInt(fallback).refine((seconds) => seconds <= 86_400, {
+    error: 'must be at most 86400 seconds: every verifier refuses tokens issued for longer',
+  });
+
 /** `id=secret,id=secret` → a map; in development each known client gets a default. */
 function clientSecrets(env: Env) {
   const devDefault = Object.keys(SERVICE_CLIENTS)
@@ -67,9 +73,9 @@ export function readConfig(env: Env = process.env) {
     PUBLIC_BASE_URL: httpUrl('http://127.0.0.1:8080'),
     /** Where the user service's event feed is (embedded mode): `user.disabled` revokes sessions. */
     USER_SERVICE_URL: httpUrl(DEFAULT_URLS.user),
-    ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+    ACCESS_TOKEN_TTL_SECONDS: tokenLifetime(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt(1_209_600),
-    SERVICE_TOKEN_TTL_SECONDS: positiveInt(600),
+    SERVICE_TOKEN_TTL_SECONDS: tokenLifetime(600),
     KEY_ROTATION_INTERVAL_SECONDS: positiveInt(30 * 24 * 3600),
     /** Manual rotations (POST /api/v1/auth/keys/rotate): on average one per this many seconds, two back to back. */
     KEY_ROTATION_MIN_INTERVAL_SECONDS: positiveInt(60),
