@@ -5,17 +5,16 @@
 //
 // Env (all optional): BENCH_STORM_SECONDS (15), BENCH_IDLE_SECONDS (5),
 // BENCH_CONNECTIONS (32), BENCH_USERS (50), BENCH_HEALTHZ_INTERVAL_MS (10).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, startService, waitForReady } from './lib/child-service.mjs';
+import { startAuthAlone } from './lib/auth-alone.mjs';
 import { sampleLatency } from './lib/latency-sampler.mjs';
 import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(benchDir, '..');
 
 const settings = {
   stormSeconds: setting('BENCH_STORM_SECONDS', 15, 1, 300),
@@ -26,29 +25,7 @@ const settings = {
 };
 const PASSWORD = 'bench-password-0123';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'portico-login-bench-'));
-let service;
-
-async function cleanUp() {
-  await service?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the auth service\n`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-// Whatever happens, the whole run ends: storm + idle + generous setup time.
-const watchdog = setTimeout(
-  () => {
-    process.stderr.write('login-bench: watchdog expired, aborting\n');
-    cleanUp().finally(() => process.exit(1));
-  },
-  (settings.stormSeconds + settings.idleSeconds + 180) * 1000,
-);
-watchdog.unref();
+let auth;
 
 async function postJson(base, path, body) {
   const res = await fetch(`${base}${path}`, {
@@ -126,25 +103,11 @@ function printSummary(result) {
 }
 
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  service = startService({
-    name: 'auth-service',
-    entry: join(repoRoot, 'auth-service/dist/server.js'),
-    cwd: repoRoot,
-    env: {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      LOG_LEVEL: 'warn',
-      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '1000000',
-      LOGIN_MAX_FAILURES_PER_IP: '1000000',
-    },
+  auth = await startAuthAlone({
+    name: 'login-bench',
+    budgetSeconds: settings.stormSeconds + settings.idleSeconds + 180,
   });
-  await waitForReady(`${base}/readyz`, service);
+  const { base } = auth;
   process.stderr.write(`auth-service ready on ${base}; registering ${settings.users} users…\n`);
   const emails = await registerUsers(base, settings.users);
   await postJson(base, '/api/v1/auth/login', { email: emails[0], password: PASSWORD });
@@ -219,6 +182,5 @@ try {
   process.stderr.write(`login-bench failed: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 } finally {
-  await cleanUp();
-  clearTimeout(watchdog);
+  await auth?.stop();
 }

@@ -7,17 +7,16 @@
 //
 // Env (all optional): BENCH_FLOOD_SECONDS (10), BENCH_IDLE_SECONDS (5),
 // BENCH_CONNECTIONS (200), BENCH_LOGIN_INTERVAL_MS (50).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, startService, waitForReady } from './lib/child-service.mjs';
+import { startAuthAlone } from './lib/auth-alone.mjs';
 import { sampleLatency } from './lib/latency-sampler.mjs';
 import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(benchDir, '..');
 
 const settings = {
   floodSeconds: setting('BENCH_FLOOD_SECONDS', 10, 1, 120),
@@ -27,25 +26,7 @@ const settings = {
 };
 const USER = { email: 'steady-user@example.com', password: 'a steady passphrase 2026' };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'portico-flood-bench-'));
-let service;
-
-async function cleanUp() {
-  await service?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => cleanUp().finally(() => process.exit(130)));
-}
-const watchdog = setTimeout(
-  () => {
-    process.stderr.write('register-flood-bench: watchdog expired, aborting\n');
-    cleanUp().finally(() => process.exit(1));
-  },
-  (settings.floodSeconds + settings.idleSeconds + 120) * 1000,
-);
-watchdog.unref();
+let auth;
 
 function registrationFlood(base) {
   let next = 0;
@@ -76,27 +57,11 @@ function registrationFlood(base) {
 const round = (n, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  service = startService({
-    name: 'auth-service',
-    entry: join(repoRoot, 'auth-service/dist/server.js'),
-    cwd: repoRoot,
-    env: {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      LOG_LEVEL: 'warn',
-      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '1000000',
-      LOGIN_MAX_FAILURES_PER_IP: '1000000',
-      REGISTRATIONS_PER_IP_PER_HOUR: '1000000',
-      REGISTRATIONS_PER_HOUR: '1000000',
-    },
+  auth = await startAuthAlone({
+    name: 'register-flood-bench',
+    budgetSeconds: settings.floodSeconds + settings.idleSeconds + 120,
   });
-  await waitForReady(`${base}/readyz`, service);
+  const { base } = auth;
   const registered = await fetch(`${base}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -182,6 +147,5 @@ try {
   process.stderr.write(`register-flood-bench failed: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 } finally {
-  await cleanUp();
-  clearTimeout(watchdog);
+  await auth?.stop();
 }

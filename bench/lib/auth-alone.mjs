@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startService, waitForReady } from './child-service.mjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The built auth service alone, on SQLite in a fresh temporary directory, with
+ * its login throttle opened wide: for the benches that measure its password
+ * hashing. Ctrl-C, and a watchdog after `budgetSeconds`, stop it and remove the
+ * directory, so a run always ends; `stop()` does the same when the bench is done.
+ */
+export async function startAuthAlone({ name, budgetSeconds }) {
+  const dataDir = mkdtempSync(join(tmpdir(), `portico-${name}-`));
+  let service;
+  const cleanUp = async () => {
+    await service?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: stopping the auth service\n`);
+      cleanUp().finally(() => process.exit(130));
+    });
+  }
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`${name}: watchdog expired, aborting\n`);
+    cleanUp().finally(() => process.exit(1));
+  }, budgetSeconds * 1000);
+  watchdog.unref();
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  service = startService({
+    name: 'auth-service',
+    entry: join(repoRoot, 'auth-service/dist/server.js'),
+    cwd: repoRoot,
+    env: {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      LOG_LEVEL: 'warn',
+      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '1000000',
+      LOGIN_MAX_FAILURES_PER_IP: '1000000',
+    },
+  });
+  await waitForReady(`${base}/readyz`, service);
+  return {
+    base,
+    stop: async () => {
+      clearTimeout(watchdog);
+      await cleanUp();
+    },
+  };
+}
