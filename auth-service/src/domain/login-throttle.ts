@@ -1,7 +1,7 @@
 import { TooManyRequestsError } from '@portico/errors';
 import { ipKeyGenerator } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createLimiter, type SharedRedis } from './limiter.js';
 
 export type ThrottleSettings = {
   /** Attempts for one account from one address per window (LOGIN_MAX_ATTEMPTS_PER_ACCOUNT). */
@@ -24,27 +24,6 @@ const ACCOUNT_EVERYWHERE_FACTOR = 10;
  */
 const KNOWN_SECONDS = 14 * 24 * 3600;
 
-function limiter(
-  name: string,
-  points: number,
-  duration: number,
-  redis: { client: Redis; prefix: string } | undefined,
-) {
-  const memory = new RateLimiterMemory({ keyPrefix: `login-${name}`, points, duration });
-  // With Redis every replica shares the count; if Redis fails, the in-process limiter still holds.
-  // Under the deployment's prefix: without it, two deployments on one Redis throttled each
-  // other's accounts (found by the fuzzer, issue 7: one run's failed admin logins locked the next).
-  return redis
-    ? new RateLimiterRedis({
-        storeClient: redis.client,
-        keyPrefix: `${redis.prefix}:login-${name}`,
-        points,
-        duration,
-        insuranceLimiter: memory,
-      })
-    : memory;
-}
-
 /**
  * Login throttling that costs the attacker, not the owner (issue 12). A point
  * is taken before the password is hashed, atomically, so N parallel wrong
@@ -57,20 +36,18 @@ function limiter(
  *   account that has logged in from that address before (a NAT's users).
  * A success gives the points back and vouches for the account and address.
  */
-export function createLoginThrottle(
-  settings: ThrottleSettings,
-  redis?: { client: Redis; prefix: string },
-) {
+export function createLoginThrottle(settings: ThrottleSettings, redis?: SharedRedis) {
   const { maxAttemptsPerAccount, maxFailuresPerIp, windowSeconds } = settings;
-  const perPair = limiter('account', maxAttemptsPerAccount, windowSeconds, redis);
+  const limiter = (name: string, points: number, duration: number) =>
+    createLimiter(`login-${name}`, points, duration, redis);
+  const perPair = limiter('account', maxAttemptsPerAccount, windowSeconds);
   const perAccount = limiter(
     'account-everywhere',
     maxAttemptsPerAccount * ACCOUNT_EVERYWHERE_FACTOR,
     windowSeconds,
-    redis,
   );
-  const perIp = limiter('ip', maxFailuresPerIp, windowSeconds, redis);
-  const known = limiter('known', 1, KNOWN_SECONDS, redis);
+  const perIp = limiter('ip', maxFailuresPerIp, windowSeconds);
+  const known = limiter('known', 1, KNOWN_SECONDS);
 
   async function take(consume: () => Promise<unknown>, unless?: () => Promise<boolean>) {
     try {

@@ -1,6 +1,6 @@
 import { TooManyRequestsError } from '@portico/errors';
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createLimiter, type SharedRedis } from './limiter.js';
 
 /**
  * Two rotations back to back are allowed: a leaked key table leaks the
@@ -15,20 +15,8 @@ const BURST = 2;
  * keeps a retired key published and makes every verifier refetch the JWKS, so
  * a looping script or a stolen admin token must not churn it (issue 12).
  */
-export function createRotationThrottle(
-  minIntervalSeconds: number,
-  redis?: { client: Redis; prefix: string },
-) {
-  const options = { points: BURST, duration: BURST * minIntervalSeconds };
-  const memory = new RateLimiterMemory({ keyPrefix: 'key-rotation', ...options });
-  const limiter = redis
-    ? new RateLimiterRedis({
-        storeClient: redis.client,
-        keyPrefix: `${redis.prefix}:key-rotation`,
-        insuranceLimiter: memory,
-        ...options,
-      })
-    : memory;
+export function createRotationThrottle(minIntervalSeconds: number, redis?: SharedRedis) {
+  const limiter = createLimiter('key-rotation', BURST, BURST * minIntervalSeconds, redis);
 
   return {
     /** Takes a rotation, or throws 429 `ROTATION_THROTTLED` with Retry-After. */
