@@ -47,7 +47,7 @@ describe('key ring', () => {
     // No verified-token cache: only the ring's clock passes the publish window here,
     // while the token is seconds old in real time (outside a test the key outlives it).
     const verifier = createTokenVerifier({ getKey: ring.getKey, ...settings, cacheMaxEntries: 0 });
-    const oldToken = await issuer.forUser('account-1', ['user']);
+    const oldToken = await issuer.forUser('account-1', ['user'], 'session-1');
     const oldKid = (await ring.signingKey()).kid;
     expect(await kids(ring)).toHaveLength(2);
 
@@ -115,7 +115,7 @@ describe('key ring', () => {
     await ring.initialise();
     const verifier = createTokenVerifier({ getKey: ring.getKey, ...settings, cacheMaxEntries: 0 });
     const issuer = createTokenIssuer(ring, settings, Date.now);
-    const genuine = await issuer.forUser('account-1', ['user']);
+    const genuine = await issuer.forUser('account-1', ['user'], 'session-1');
     const [header, payload, signature] = genuine.split('.');
     const withKid = (kid: string) => {
       const decoded = JSON.parse(Buffer.from(header!, 'base64url').toString());

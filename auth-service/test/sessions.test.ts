@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { type AuthHarness, postJson, startAuth, uniqueEmail } from './support/auth-harness.js';
 
 describe('auth sessions', () => {
@@ -21,6 +22,19 @@ describe('auth sessions', () => {
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     expect(tokens.access_token.split('.')).toHaveLength(3);
     expect(typeof tokens.refresh_token).toBe('string');
+  });
+
+  it('when a session refreshes, then its access tokens keep its sid; another login gets another sid', async () => {
+    const { email, password, tokens } = await registerAndLogin();
+    const refreshed = await postJson(auth.url, '/api/v1/auth/refresh', {
+      refresh_token: tokens.refresh_token,
+    });
+    const other = await postJson(auth.url, '/api/v1/auth/login', { email, password });
+    const sid = decodeJwt(tokens.access_token).sid;
+    expect(sid).toEqual(expect.any(String));
+    expect(decodeJwt(refreshed.body.access_token).sid).toBe(sid);
+    expect(decodeJwt(other.body.access_token).sid).toEqual(expect.any(String));
+    expect(decodeJwt(other.body.access_token).sid).not.toBe(sid);
   });
 
   it('when the email is taken in another case, then registering again is a 409 problem', async () => {

@@ -49,7 +49,7 @@ export function createSessions(deps: {
       created_at: deps.now(),
     });
     return {
-      access_token: await deps.issuer.forUser(accountId, roles),
+      access_token: await deps.issuer.forUser(accountId, roles, familyId),
       token_type: 'Bearer',
       expires_in: deps.issuer.accessTtlSeconds,
       refresh_token: refreshToken,

@@ -32,8 +32,9 @@ export function createTokenIssuer(keys: KeyRing, settings: TokenSettings, now: (
   return {
     accessTtlSeconds: settings.accessTtlSeconds,
     serviceTtlSeconds: settings.serviceTtlSeconds,
-    forUser: (accountId: string, roles: readonly string[]) =>
-      sign({ roles }, accountId, settings.accessTtlSeconds),
+    /** `sessionId` is the refresh family the token belongs to (`sid`), so a session can be revoked. */
+    forUser: (accountId: string, roles: readonly string[], sessionId: string) =>
+      sign({ roles, sid: sessionId }, accountId, settings.accessTtlSeconds),
     forService: (clientId: string, scopes: readonly string[]) =>
       sign({ client_id: clientId, scope: scopes.join(' ') }, clientId, settings.serviceTtlSeconds),
   };

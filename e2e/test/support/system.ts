@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -235,7 +235,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
           serviceTtlSeconds: authConfig.SERVICE_TOKEN_TTL_SECONDS,
         },
         Date.now,
-      ).forUser(subject, roles),
+      ).forUser(subject, roles, randomUUID()),
     admin,
     clientSecrets: authConfig.SERVICE_CLIENT_SECRETS as Record<ClientId, string>,
     authKeys: authService.keyRing,

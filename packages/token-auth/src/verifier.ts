@@ -65,8 +65,13 @@ function decodeHeader(token: string): Record<string, unknown> {
 }
 
 function callerFrom(payload: JWTPayload): Caller {
-  const { sub, jti, exp } = payload;
-  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
+  const { sub, jti, iat, exp } = payload;
+  if (
+    typeof sub !== 'string' ||
+    typeof jti !== 'string' ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number'
+  ) {
     throw new InvalidTokenError('The token lacks required claims.');
   }
   if (typeof payload.client_id === 'string') {
@@ -77,13 +82,15 @@ function callerFrom(payload: JWTPayload): Caller {
       clientId: payload.client_id,
       scopes: scope.split(' ').filter(Boolean),
       jti,
+      iat,
       exp,
     };
   }
   const roles = Array.isArray(payload.roles)
     ? payload.roles.filter((r): r is string => typeof r === 'string')
     : [];
-  return { kind: 'user', sub, roles, jti, exp };
+  const sid = typeof payload.sid === 'string' ? { sid: payload.sid } : {};
+  return { kind: 'user', sub, roles, ...sid, jti, iat, exp };
 }
 
 function describe(error: unknown): string {

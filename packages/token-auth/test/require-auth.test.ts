@@ -81,8 +81,16 @@ describe('requireAuth, when the token is valid', () => {
       sub: claims.sub,
       roles: ['user', 'admin'],
       jti: claims.jti,
+      iat: claims.iat,
       exp: claims.exp,
     });
+  });
+
+  it('when a user token names its session (sid), then the caller carries it', async () => {
+    const claims = userClaims({ sid: 'family-1' });
+    const answer = await get('/me', bearer(await accessToken(signing, claims)));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ kind: 'user', sub: claims.sub, sid: 'family-1' });
   });
 
   it('when the token is signed by jose SignJWT as the auth service does, then it is accepted', async () => {
@@ -110,6 +118,7 @@ describe('requireAuth, when the token is valid', () => {
       clientId: 'order-service',
       scopes: ['users:read', 'orders:write'],
       jti: claims.jti,
+      iat: claims.iat,
       exp: claims.exp,
     });
   });
