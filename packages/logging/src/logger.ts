@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { chooseLogFormat, type LogFormat, prettyStream, writesToTerminal } from './log-format.js';
 
 export type { Logger };
 
@@ -25,12 +26,15 @@ const REDACT = [
 
 /**
  * A pino logger writing one JSON object a line, labelled with the service name,
- * to `destination` (default: pino's own stdout stream, asynchronous).
+ * to `destination` (default: pino's own stdout stream, asynchronous). In the
+ * `pretty` format each line is made readable first; by default that is chosen
+ * when the destination is a terminal outside production, or by LOG_FORMAT.
  */
 export function createLogger(options: {
   service: string;
   level?: string;
   destination?: DestinationStream;
+  format?: LogFormat;
 }): Logger {
   const settings = {
     level: options.level ?? 'info',
@@ -39,5 +43,10 @@ export function createLogger(options: {
     redact: { paths: REDACT, censor: '[redacted]' },
     formatters: { level: (label: string) => ({ level: label }) },
   };
+  const format =
+    options.format ??
+    chooseLogFormat({ env: process.env, isTTY: writesToTerminal(options.destination) });
+  if (format === 'pretty')
+    return pino(settings, prettyStream(options.destination ?? pino.destination({ sync: true })));
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
