@@ -1,6 +1,7 @@
 import type { ServiceClient } from '@portico/http-client';
 import type { Logger } from '@portico/logging';
 import type { EventEnvelope } from './envelope.js';
+import { feedOutageLog } from './feed-outage.js';
 import type { Inbox } from './inbox.js';
 
 type FeedPage = { events: (EventEnvelope & { position: number })[]; next: number };
@@ -36,7 +37,7 @@ export function startFeedConsumer(options: FeedConsumerOptions) {
   const waitMs = options.waitMs ?? 20_000;
   const maxAttempts = options.maxAttempts ?? 5;
   const stop = new AbortController();
-  let failures = 0;
+  const outage = feedOutageLog({ logger, message: 'event feed unavailable', source });
 
   async function deliver(event: EventEnvelope & { position: number }): Promise<void> {
     const { position, ...envelope } = event;
@@ -75,16 +76,10 @@ export function startFeedConsumer(options: FeedConsumerOptions) {
           if (stop.signal.aborted) return;
           await deliver(event);
         }
-        failures = 0;
+        outage.answered();
       } catch (error) {
         if (stop.signal.aborted) return;
-        failures += 1;
-        if (failures === 1 || failures % 20 === 0) {
-          logger.warn(
-            { err: (error as Error).message, source, failures },
-            'event feed unavailable',
-          );
-        }
+        const failures = outage.failed(error);
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)), stop.signal);
       }
     }

@@ -2,6 +2,7 @@ import type { ServiceClient } from '@portico/http-client';
 import type { Logger } from '@portico/logging';
 import type { Redis } from 'ioredis';
 import type { EventEnvelope } from './envelope.js';
+import { feedOutageLog } from './feed-outage.js';
 import { envelopeField, type StreamReply, streamOf } from './streams.js';
 
 type FeedPage = { events: EventEnvelope[]; next: number };
@@ -28,7 +29,11 @@ export function subscribe(options: {
   // time, and a caller's short timeout (the gateway's is 500 ms) would fail every read.
   const blocking = options.redis?.duplicate({ commandTimeout: undefined });
   blocking?.on('error', () => {});
-  let failures = 0;
+  const outage = feedOutageLog({
+    logger,
+    message: 'event subscription interrupted',
+    source: options.source,
+  });
 
   // Kept across reconnects, so events published while a read failed are not skipped.
   let last = '$';
@@ -48,7 +53,7 @@ export function subscribe(options: {
           if (raw) onEvent(JSON.parse(raw) as EventEnvelope);
         }
       }
-      failures = 0;
+      outage.answered();
     }
   }
 
@@ -64,7 +69,7 @@ export function subscribe(options: {
         throw new Error(`${options.source} feed answered ${res.status}`);
       for (const event of res.body.events) onEvent(event);
       after = res.body.next;
-      failures = 0;
+      outage.answered();
     }
   }
 
@@ -76,13 +81,7 @@ export function subscribe(options: {
         else return;
       } catch (error) {
         if (stop.signal.aborted) return;
-        failures += 1;
-        if (failures === 1 || failures % 30 === 0) {
-          logger.warn(
-            { err: (error as Error).message, source: options.source },
-            'event subscription interrupted',
-          );
-        }
+        const failures = outage.failed(error);
         await new Promise((resolve) =>
           setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(failures, 6))),
         );

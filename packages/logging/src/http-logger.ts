@@ -9,6 +9,19 @@ type WithCaller = IncomingMessage & { caller?: { sub?: string; clientId?: string
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Responses whose request, if it succeeds, is logged at debug (see quietRequest). */
+const quiet = new WeakSet<ServerResponse>();
+
+/**
+ * Logs this request at debug instead of info when it succeeds: for requests
+ * that arrive all the time by design, such as an event feed's long polls (one
+ * per consumer every 20 s), which would otherwise drown the traffic a person
+ * reads the log for (issue 14). A failure is still a warning or an error.
+ */
+export function quietRequest(res: ServerResponse): void {
+  quiet.add(res);
+}
+
 /** A 503 with Retry-After: a live service refusing at once because it is full, not failing. */
 const isShedding = (res: ServerResponse) =>
   res.statusCode === 503 && res.getHeader('retry-after') !== undefined;
@@ -36,7 +49,7 @@ export function requestLogger(logger: Logger): RequestHandler {
         ? 'error'
         : res.statusCode >= 400
           ? 'warn'
-          : PROBES.has((req.url ?? '').split('?')[0]!)
+          : quiet.has(res) || PROBES.has((req.url ?? '').split('?')[0]!)
             ? 'debug'
             : 'info',
     customSuccessMessage: () => 'request completed',
