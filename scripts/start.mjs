@@ -197,6 +197,10 @@ function childEnv(proc, admin) {
     DATA_DIR: dataDir,
     SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? '1',
   };
+  // The processes write to our pipes, so they cannot see the terminal we write to:
+  // tell them, and they log readable lines instead of JSON (issue 14).
+  if (!env.LOG_FORMAT && process.stdout.isTTY && env.NODE_ENV !== 'production')
+    env.LOG_FORMAT = 'pretty';
   // The processes started here are the ones to talk to, whatever the shell had set.
   for (const other of PROCESSES) if (other.urlVar) env[other.urlVar] = urlOf(other.port);
   // One database per service: never let a global DATABASE_URL make them share one.
@@ -308,13 +312,17 @@ async function waitUntilReady() {
   return !stopping;
 }
 
+/**
+ * The ready banner, also kept in DATA_DIR (0600: it holds the admin password) so
+ * it can be found again after the logs have scrolled it away (issue 14).
+ */
 function printWelcome(admin) {
   const gateway = urlOf(PROCESSES.find((p) => p.name === 'gateway').port);
   const password = admin.given ? '(the ADMIN_PASSWORD you set)' : admin.password;
   const body = JSON.stringify({ email: admin.email, password: admin.given ? '…' : admin.password });
+  const bannerFile = join(dataDir, 'banner.txt');
   const lines = [
-    '',
-    paint(1, 'Portico is running (embedded mode).'),
+    'Portico is running (embedded mode).',
     `  Gateway   ${gateway}`,
     `  API docs  ${gateway}/docs`,
     `  Admin     ${admin.email}  /  ${password}`,
@@ -325,10 +333,16 @@ function printWelcome(admin) {
     `    curl -s -X POST ${gateway}/api/v1/auth/login \\`,
     `      -H 'content-type: application/json' -d '${body}'`,
     '',
+    `  This banner is kept in ${bannerFile}${process.stdin.isTTY ? '; Enter shows it again' : ''}.`,
     '  Ctrl-C stops everything.',
-    '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeFileSync(bannerFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  chmodSync(bannerFile, 0o600);
+  const [title, ...rest] = lines;
+  const show = () => process.stdout.write(`\n${paint(1, title)}\n${rest.join('\n')}\n\n`);
+  show();
+  // Line-buffered stdin: Ctrl-C still reaches us as SIGINT.
+  if (process.stdin.isTTY) process.stdin.on('data', show);
 }
 
 async function main() {
