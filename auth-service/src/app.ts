@@ -25,13 +25,18 @@ import { createClientCredentials, hashClientSecret } from './domain/client-crede
 import { isCommonPassword } from './domain/common-passwords.js';
 import { createKeyRing, type KeyRing } from './domain/key-ring.js';
 import { createLoginThrottle } from './domain/login-throttle.js';
+import { createRevocations } from './domain/revocations.js';
 import { createRotationThrottle } from './domain/rotation-throttle.js';
 import { createSessions } from './domain/sessions.js';
+import { createTokenInspection } from './domain/token-inspection.js';
 import { createTokenIssuer } from './domain/token-issuer.js';
 import { userEventHandlers } from './domain/user-events.js';
+import { createOAuthClients, defaultOAuthClients } from './oauth/clients.js';
+import { oauthErrorHandler } from './oauth/oauth-errors.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
+import { revocationRoutes } from './routes/revocation.routes.js';
 
 /** Accepted clock difference between issuer and verifiers; retired keys outlive their tokens by it. */
 const CLOCK_SKEW_SECONDS = 30;
@@ -109,9 +114,17 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     audience: config.TOKEN_AUDIENCE,
     clockToleranceSeconds: CLOCK_SKEW_SECONDS,
   });
+  const revocations = createRevocations({
+    db,
+    outbox,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    clockSkewSeconds: CLOCK_SKEW_SECONDS,
+    now,
+  });
   const sessions = createSessions({
     accounts: accountRepository,
     refreshTokens,
+    revocations,
     issuer,
     throttle: createLoginThrottle(
       {
@@ -122,6 +135,18 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       deps.redis && { client: deps.redis, prefix: config.REDIS_PREFIX },
     ),
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    now,
+  });
+  const oauthClients = createOAuthClients(
+    config.OAUTH_CLIENTS ??
+      config.OAUTH_CLIENTS_FILE ??
+      defaultOAuthClients(config.PUBLIC_BASE_URL, { NODE_ENV: config.NODE_ENV }),
+  );
+  const inspection = createTokenInspection({
+    verifier,
+    sessions,
+    revocations,
+    accounts: accountRepository,
     now,
   });
   const redis = deps.redis;
@@ -162,7 +187,15 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
           clientCredentials: createClientCredentials(serviceClients, issuer),
         }),
       );
-      app.use('/internal/v1', internalRoutes({ accounts: accountRepository, verifier }));
+      app.use(
+        '/api/v1/auth',
+        revocationRoutes({ clients: oauthClients, inspection, revocations, verifier }),
+      );
+      app.use(['/api/v1/auth/revoke', '/api/v1/auth/introspect'], oauthErrorHandler);
+      app.use(
+        '/internal/v1',
+        internalRoutes({ accounts: accountRepository, revocations, verifier }),
+      );
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });

@@ -49,4 +49,30 @@ export const migrations: Record<string, Migration> = {
   /** `user.registered` out; `user.disabled` / `user.enabled` in. */
   '002_outbox': outboxMigration,
   '003_inbox': inboxMigration,
+  /** Revoked access tokens, sessions and sign-outs, each kept until no token it names can be valid. */
+  '004_revocations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('revoked_tokens')
+        .addColumn('jti', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('revoked_sessions')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('account_sign_outs')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .addColumn('before', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      for (const table of ['revoked_tokens', 'revoked_sessions', 'account_sign_outs']) {
+        await db.schema.createIndex(`${table}_expiry`).on(table).column('expires_at').execute();
+      }
+    },
+  },
 };

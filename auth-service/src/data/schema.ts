@@ -6,6 +6,9 @@ export type AuthDatabase = EventTables & {
   refresh_tokens: RefreshTokenRow;
   signing_keys: SigningKeyRow;
   service_clients: ServiceClientRow;
+  revoked_tokens: RevokedTokenRow;
+  revoked_sessions: RevokedSessionRow;
+  account_sign_outs: AccountSignOutRow;
 };
 
 export type AccountStatus = 'active' | 'disabled';
@@ -56,3 +59,13 @@ export type ServiceClientRow = {
   secret_hash: string;
   updated_at: number;
 };
+
+/** An access token refused before its `exp`; `expires_at` is when every verifier refuses it anyway. */
+export type RevokedTokenRow = { jti: string; account_id: string; expires_at: number };
+
+/** A session (refresh family) whose access tokens are refused; kept until the last could expire. */
+export type RevokedSessionRow = { session_id: string; account_id: string; expires_at: number };
+
+/** "Signed out everywhere": the account's tokens issued at or before `before` are refused. */
+export type AccountSignOutRow = { account_id: string; before: number; expires_at: number };
+

@@ -4,10 +4,13 @@
  * design, so they live in code where a review sees them change.
  */
 export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  gateway: ['users:read', 'events:read'],
-  'user-service': ['accounts:read', 'events:read'],
-  'order-service': ['users:read', 'inventory:read', 'events:read'],
-  'inventory-service': ['events:read'],
+  // `revocations:read` for every verifier (its revocation list); `tokens:introspect`
+  // for the gateway alone: the edge is where foreign tokens arrive, and no domain
+  // service needs to ask about a token it can verify itself.
+  gateway: ['users:read', 'events:read', 'revocations:read', 'tokens:introspect'],
+  'user-service': ['accounts:read', 'events:read', 'revocations:read'],
+  'order-service': ['users:read', 'inventory:read', 'events:read', 'revocations:read'],
+  'inventory-service': ['events:read', 'revocations:read'],
 };
 
 /** The scopes granted: what was asked for (all allowed when nothing was), or null if any is not allowed. */

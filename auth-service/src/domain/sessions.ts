@@ -2,8 +2,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { UnauthorizedError } from '@portico/errors';
 import type { AccountRepository } from '../data/account-repository.js';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
+import type { RefreshTokenRow } from '../data/schema.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import type { Revocations } from './revocations.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 export type TokenPair = {
@@ -30,6 +32,7 @@ export function createSessions(deps: {
   refreshTokens: RefreshTokenRepository;
   issuer: TokenIssuer;
   throttle: LoginThrottle;
+  revocations: Revocations;
   refreshTtlSeconds: number;
   now: () => number;
 }) {
@@ -91,10 +94,15 @@ export function createSessions(deps: {
       return issuePair(account.id, account.roles, row.family_id);
     },
 
+    /** Ends this session only: its refresh family, and its access tokens everywhere (`session.revoked`). */
     async logout(refreshToken: string): Promise<void> {
       const row = await deps.refreshTokens.findByHash(hashToken(refreshToken));
-      if (row) await deps.refreshTokens.revokeFamily(row.family_id);
+      if (row) await deps.revocations.revokeSession(row.family_id, row.account_id);
     },
+
+    /** The stored row of a refresh token, whatever its state (revocation and introspection). */
+    findRefreshToken: (refreshToken: string): Promise<RefreshTokenRow | undefined> =>
+      deps.refreshTokens.findByHash(hashToken(refreshToken)),
   };
 }
 

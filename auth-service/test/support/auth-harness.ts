@@ -7,11 +7,14 @@ import { createLogger } from '@portico/logging';
 import { createAuthService } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import type { AuthDatabase } from '../../src/data/schema.js';
+import type { KeyRing } from '../../src/domain/key-ring.js';
 
 export const ADMIN = { email: 'admin@portico.test', password: 'admin-password-123' };
 
 export type AuthHarness = Served & {
   database: ReturnType<typeof createDatabase<AuthDatabase>>;
+  /** The service's signing keys, so a test can sign tokens this service would issue. */
+  keyRing: KeyRing;
   stop: () => Promise<void>;
 };
 
@@ -48,6 +51,7 @@ export async function startAuth(
   return {
     ...served,
     database,
+    keyRing: service.keyRing,
     stop: async () => {
       await served.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });

@@ -35,6 +35,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Describe a token (RFC 7662)
+         * @description For a confidential OAuth client (client_secret_basic or client_secret_post), which sees its own
+         *     tokens only, or a Portico service holding a service token (Bearer) with scope `tokens:introspect`.
+         *     Any token that is expired, revoked, badly signed, for another audience, unknown, or whose account
+         *     is disabled is `{"active": false}`.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/keys/rotate": {
         parameters: {
             query?: never;
@@ -81,8 +104,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a refresh token and its whole family */
+        /**
+         * End this session (its refresh family and its access tokens)
+         * @description Revokes the refresh token's whole family and refuses every access token of the session (its `sid`) at the gateway and every service within a second. Other sessions of the same account keep working; `/api/v1/auth/logout-all` ends them all.
+         */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Revokes every refresh family of the caller's account and refuses every access token issued to it until now, at the gateway and every service within a second. A login in the same second as the sign-out (token `iat` has whole seconds) is refused too; log in again a second later.
+         */
+        post: operations["logoutAll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -120,6 +166,33 @@ export interface paths {
         put?: never;
         /** Create an account */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an access or refresh token (RFC 7009)
+         * @description Revoking a refresh token ends its session (its family and the session's access tokens);
+         *     revoking an access token refuses that token at the gateway and every service within a second.
+         *     An OAuth client authenticates (client_secret_basic or client_secret_post; a public client names
+         *     its `client_id`) and may revoke only tokens issued to it (`azp`). A first-party app that logged in
+         *     with `/api/v1/auth/login` has no client: its token alone is enough to revoke itself (RFC 7009 §5
+         *     leaves this policy to the server). An unknown, invalid or expired token, or one issued to another
+         *     client, is answered 200 and nothing is done (§2.2). Service tokens are not revocable
+         *     (`unsupported_token_type`): they live minutes.
+         */
+        post: operations["revokeToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -175,6 +248,26 @@ export interface paths {
          * @description Events after position `after`, in commit order. With `waitMs` and nothing new, the request waits for the next commit (a long poll). `after=latest` returns the current position and no events.
          */
         get: operations["readEventFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/revocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every revocation still in force (service token with scope `revocations:read`)
+         * @description What a verifier seeds its revocation list with at start, before following the `auth` events (`token.revoked`, `session.revoked`, `account.signed_out`). Times are NumericDate (epoch seconds); an entry is listed until `expiresAt`, after which no token it names can be valid.
+         */
+        get: operations["listRevocationsInternal"];
         put?: never;
         post?: never;
         delete?: never;
@@ -239,6 +332,30 @@ export interface components {
             next: number;
             source: string;
         };
+        Introspection: {
+            active: boolean;
+            aud?: string | string[];
+            /** @description The OAuth client the token was issued to (`azp`), or the service of a service token. */
+            client_id?: string;
+            exp?: number;
+            iat?: number;
+            iss?: string;
+            jti?: string;
+            scope?: string;
+            /** @description The session (refresh family). */
+            sid?: string;
+            sub?: string;
+            /** @enum {string} */
+            token_type?: "Bearer" | "refresh_token";
+            /** @description The account's email. */
+            username?: string;
+        };
+        IntrospectionRequest: {
+            client_id?: string;
+            client_secret?: string;
+            token: string;
+            token_type_hint?: string;
+        };
         JwkSet: {
             keys: {
                 alg?: string;
@@ -257,6 +374,12 @@ export interface components {
         LoginRequest: {
             email: components["schemas"]["Email"];
             password: string;
+        };
+        /** @description RFC 9457 problem details with the RFC 6749 §5.2 error members. */
+        OAuthProblem: components["schemas"]["Problem"] & {
+            /** @example invalid_client */
+            error: string;
+            error_description?: string;
         };
         /** @description At least 8 characters and not one of the most common passwords; long passphrases are accepted in full, never truncated. */
         Password: string;
@@ -282,6 +405,31 @@ export interface components {
             /** @example Ada Lovelace */
             name: string;
             password: components["schemas"]["Password"];
+        };
+        RevocationRequest: {
+            client_id?: string;
+            client_secret?: string;
+            token: string;
+            /** @description `access_token` or `refresh_token`; a hint only: every token type is searched. */
+            token_type_hint?: string;
+        };
+        Revocations: {
+            sessions: {
+                accountId: string;
+                expiresAt: number;
+                sessionId: string;
+            }[];
+            signOuts: {
+                accountId: string;
+                /** @description Tokens of the account with `iat` at or before this are refused. */
+                before: number;
+                expiresAt: number;
+            }[];
+            tokens: {
+                accountId: string;
+                expiresAt: number;
+                jti: string;
+            }[];
         };
         ServiceToken: {
             access_token: string;
@@ -325,6 +473,25 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A missing or malformed parameter (`error` `invalid_request`), or a token type that cannot be revoked (`unsupported_token_type`, RFC 7009 §2.2.1). An RFC 9457 problem that carries RFC 6749 §5.2 `error` and `error_description`, sent as `application/json` as RFC 6749 requires. */
+        OAuthBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthProblem"];
+            };
+        };
+        /** @description Client authentication failed, or the caller may not use this endpoint (`error` `invalid_client`). */
+        OAuthInvalidClient: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthProblem"];
             };
         };
         /** @description Too many password checks are waiting; nothing was written, try again after `Retry-After` (code `AUTH_BUSY`). */
@@ -428,6 +595,36 @@ export interface operations {
                     "application/json": components["schemas"]["Discovery"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description What the token is, or `{"active": false}`. */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["OAuthInvalidClient"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -535,6 +732,35 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the account has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A service token is not a user's (code `USER_TOKEN_REQUIRED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     refresh: {
         parameters: {
             query?: never;
@@ -616,6 +842,34 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["PasswordChecksBusy"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or there was nothing this caller may revoke. */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["OAuthInvalidClient"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     clientCredentialsToken: {
@@ -704,6 +958,28 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listRevocationsInternal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revocations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revocations"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
