@@ -5,27 +5,28 @@
 // with a trickle of logins, and prints throughput, latency per operation and
 // errors by status.
 //
-// Env (all optional): LOADTEST_URL (http://127.0.0.1:8080), LOADTEST_SECONDS (20),
-// LOADTEST_CONCURRENCY (16), LOADTEST_USERS (8), LOADTEST_LOGINS_PER_MINUTE (30).
+// Env (all optional, checked before anything is sent; see loadtest-settings.mjs):
+// LOADTEST_URL (http://127.0.0.1:8080), LOADTEST_SECONDS (20), LOADTEST_CONCURRENCY (16),
+// LOADTEST_USERS (8), LOADTEST_LOGINS_PER_MINUTE (30), LOADTEST_PROGRESS_SECONDS (5).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPortico, unwrap } from '@portico/sdk';
 import { summarize } from './lib/latency-sampler.mjs';
-import { setting } from './lib/settings.mjs';
+import { parseLoadtestSettings, SettingsError } from './loadtest-settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
-const settings = {
-  url: (process.env.LOADTEST_URL || 'http://127.0.0.1:8080').replace(/\/$/, ''),
-  seconds: setting('LOADTEST_SECONDS', 20, 1, 300),
-  concurrency: setting('LOADTEST_CONCURRENCY', 16, 1, 256),
-  users: setting('LOADTEST_USERS', 8, 1, 100),
-  // The gateway allows 10 logins a minute per address and email by default: the
-  // trickle stays under that, spread over the users.
-  loginsPerMinute: setting('LOADTEST_LOGINS_PER_MINUTE', 30, 0, 6000),
-};
+let settings;
+try {
+  settings = parseLoadtestSettings(process.env);
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  process.stderr.write(`loadtest: ${error.message}\n`);
+  process.exit(2);
+}
+
 const PASSWORD = 'loadtest-password-0123';
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -151,17 +152,43 @@ function pickOperation(mix) {
   return mix[0];
 }
 
+/**
+ * Every LOADTEST_PROGRESS_SECONDS, one line on stderr (stdout keeps only the
+ * report): time run, requests done, the rate since the last line, failures.
+ */
+function startProgress(counts) {
+  const started = performance.now();
+  let last = { at: started, done: 0 };
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const rate = ((counts.done - last.done) * 1000) / (now - last.at);
+    last = { at: now, done: counts.done };
+    const failures = Object.entries(counts.failedBy)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ');
+    process.stderr.write(
+      `loadtest: ${Math.round((now - started) / 1000)}/${settings.seconds} s, ${counts.done} requests, ` +
+        `${rate.toFixed(0)} req/s, ${counts.failed} failed${failures ? ` (${failures})` : ''}\n`,
+    );
+  }, settings.progressSeconds * 1000);
+  return () => clearInterval(timer);
+}
+
 async function drive({ users, skus }) {
   const mix = operations(skus);
   const stats = new Map();
+  const counts = { done: 0, failed: 0, failedBy: {} };
   const record = (name, reply) => {
     const entry = stats.get(name) ?? { latencies: [], ok: 0, statuses: {} };
     stats.set(name, entry);
     entry.latencies.push(reply.ms);
+    counts.done += 1;
     if (SUCCESS.has(reply.status)) entry.ok += 1;
     else {
       const key = reply.status === 0 ? `network (${reply.text})` : String(reply.status);
       entry.statuses[key] = (entry.statuses[key] ?? 0) + 1;
+      counts.failed += 1;
+      counts.failedBy[key] = (counts.failedBy[key] ?? 0) + 1;
     }
   };
   const deadline = performance.now() + settings.seconds * 1000;
@@ -184,7 +211,9 @@ async function drive({ users, skus }) {
     }
   };
   const started = performance.now();
+  const stopProgress = startProgress(counts);
   await Promise.all([loginLane(), ...Array.from({ length: settings.concurrency }, reader)]);
+  stopProgress();
   return { stats, seconds: (performance.now() - started) / 1000 };
 }
 

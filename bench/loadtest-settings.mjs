@@ -1,0 +1,62 @@
+// The load test's settings: read from the environment once, checked before
+// anything is sent, frozen. A bad value is a SettingsError whose message is the
+// one line the user sees (loadtest.mjs exits 2 with it, without a stack trace).
+
+/** A setting the user got wrong; its message names the variable and what it takes. */
+export class SettingsError extends Error {
+  name = 'SettingsError';
+}
+
+/** The whole-number settings: each bounded, so no value makes a run unbounded. */
+const WHOLE_NUMBERS = {
+  LOADTEST_SECONDS: { key: 'seconds', fallback: 20, min: 1, max: 300 },
+  LOADTEST_CONCURRENCY: { key: 'concurrency', fallback: 16, min: 1, max: 256 },
+  LOADTEST_USERS: { key: 'users', fallback: 8, min: 1, max: 100 },
+  // The gateway allows 10 logins a minute per address and email by default: the
+  // default trickle stays under that, spread over the users.
+  LOADTEST_LOGINS_PER_MINUTE: { key: 'loginsPerMinute', fallback: 30, min: 0, max: 6000 },
+  LOADTEST_PROGRESS_SECONDS: { key: 'progressSeconds', fallback: 5, min: 1, max: 60 },
+};
+const KNOWN = ['LOADTEST_URL', ...Object.keys(WHOLE_NUMBERS)];
+
+/** Digits only: Number() would take "1e3", "0x10", " 8" and "" as numbers. */
+function wholeNumber(env, name, { fallback, min, max }) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= max))
+    throw new SettingsError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function gatewayUrl(env) {
+  const raw = env.LOADTEST_URL || 'http://127.0.0.1:8080';
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash)
+    throw new SettingsError(
+      `LOADTEST_URL must be the gateway's http(s) URL, such as http://127.0.0.1:8080, got "${raw}"`,
+    );
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * The settings from `env`, or a SettingsError for the first bad one. A
+ * LOADTEST_ variable it does not know is refused too: a typo would otherwise
+ * run the default silently.
+ */
+export function parseLoadtestSettings(env) {
+  const unknown = Object.keys(env).find(
+    (name) => name.startsWith('LOADTEST_') && !KNOWN.includes(name),
+  );
+  if (unknown)
+    throw new SettingsError(`${unknown} is not a load test setting; they are ${KNOWN.join(', ')}`);
+  const settings = { url: gatewayUrl(env) };
+  for (const [name, spec] of Object.entries(WHOLE_NUMBERS))
+    settings[spec.key] = wholeNumber(env, name, spec);
+  return Object.freeze(settings);
+}
