@@ -105,6 +105,15 @@ function applyPorts() {
   }
 }
 
+/** LOG_FORMAT, if set, is one the processes take: refused here in one line, not in five stack traces. */
+function checkLogFormat() {
+  const given = process.env.LOG_FORMAT;
+  if (given && !['pretty', 'json'].includes(given)) {
+    say(`LOG_FORMAT must be pretty or json, got "${given}"`);
+    process.exit(1);
+  }
+}
+
 /** Resolves to the error code if `port` cannot be bound on `host` (EADDRINUSE, EACCES), else null. */
 function bindError(port) {
   return new Promise((resolveCheck) => {
@@ -347,6 +356,7 @@ function printWelcome(admin) {
 
 async function main() {
   applyPorts();
+  checkLogFormat();
   mkdirSync(dataDir, { recursive: true });
   takeLock();
   await checkPorts();

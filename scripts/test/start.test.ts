@@ -129,4 +129,14 @@ describe('scripts/start.mjs before it starts anything', () => {
     expect(run.code).not.toBe(0);
     expect(run.output.trim()).toMatch(/GATEWAY_PORT must be a port number 1–65535, got "abc"$/);
   });
+
+  it('when LOG_FORMAT is neither pretty nor json, then it says so in one line and exits non-zero', async () => {
+    const run = await runStart({ ...(await freePorts()), LOG_FORMAT: 'fancy', DATA_DIR: dataDir });
+
+    expect(run.code).not.toBe(0);
+    const lines = run.output.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^portico +\| LOG_FORMAT must be pretty or json, got "fancy"$/);
+    expect(existsSync(join(dataDir, 'admin-password'))).toBe(false);
+  });
 });
