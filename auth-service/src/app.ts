@@ -15,6 +15,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from './config.js';
 import { createAccountRepository } from './data/account-repository.js';
+import { createAuthorizationCodeRepository } from './data/authorization-code-repository.js';
 import { migrations } from './data/migrations.js';
 import { createRefreshTokenRepository } from './data/refresh-token-repository.js';
 import type { AuthDatabase } from './data/schema.js';
@@ -31,11 +32,16 @@ import { createSessions } from './domain/sessions.js';
 import { createTokenInspection } from './domain/token-inspection.js';
 import { createTokenIssuer } from './domain/token-issuer.js';
 import { userEventHandlers } from './domain/user-events.js';
+import { createAuthorizationCodes } from './oauth/authorization-codes.js';
 import { createOAuthClients, defaultOAuthClients } from './oauth/clients.js';
+import { createIdTokens } from './oauth/id-token.js';
+import { createLoginRequests } from './oauth/login-requests.js';
 import { oauthErrorHandler } from './oauth/oauth-errors.js';
+import { createTokenGrants } from './oauth/token-grants.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
+import { oauthRoutes } from './routes/oauth.routes.js';
 import { revocationRoutes } from './routes/revocation.routes.js';
 
 /** Accepted clock difference between issuer and verifiers; retired keys outlive their tokens by it. */
@@ -149,6 +155,18 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     accounts: accountRepository,
     now,
   });
+  const idTokens = createIdTokens({
+    keyRing,
+    issuer: config.TOKEN_ISSUER,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    now,
+  });
+  const authorizationCodes = createAuthorizationCodes({
+    repository: createAuthorizationCodeRepository(db),
+    sessions,
+    idTokens,
+    now,
+  });
   const redis = deps.redis;
   const events = startAuthEvents({ deps, db, outbox, issuer, now });
 
@@ -184,7 +202,33 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
         authRoutes({
           accounts,
           sessions,
-          clientCredentials: createClientCredentials(serviceClients, issuer),
+          tokenGrants: createTokenGrants({
+            clients: oauthClients,
+            codes: authorizationCodes,
+            sessions,
+            clientCredentials: createClientCredentials(serviceClients, issuer),
+          }),
+        }),
+      );
+      app.use('/api/v1/auth/token', oauthErrorHandler);
+      app.use(
+        '/api/v1/auth',
+        oauthRoutes({
+          clients: oauthClients,
+          codes: authorizationCodes,
+          loginRequests: createLoginRequests({
+            keyRing,
+            issuer: config.TOKEN_ISSUER,
+            secureCookies: config.PUBLIC_BASE_URL.startsWith('https:'),
+            now,
+          }),
+          sessions,
+          idTokens,
+          accounts: accountRepository,
+          verifier,
+          isRevoked: revocations.isRevoked,
+          issuer: config.TOKEN_ISSUER,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
         }),
       );
       app.use(

@@ -26,6 +26,8 @@ type Case = {
   bearer?: keyof Omit<Ctx, 'refreshToken'>;
   status: number;
   code: string;
+  /** The RFC 6749 `error` of a token-endpoint 400, when it is not `invalid_request`. */
+  error?: string;
 };
 
 const REGISTER = '/api/v1/auth/register';
@@ -155,7 +157,7 @@ function tokenCases(): Case[] {
     { path: TOKEN, when: 'the content-type is text/plain', raw: form(gateway), contentType: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { path: TOKEN, when: 'there is neither content-type nor body', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { ...p, when: 'grant_type is missing', raw: form({ client_id: 'gateway', client_secret: gateway.client_secret }), status: 400, code: 'VALIDATION_FAILED' },
-    { ...p, when: 'grant_type is password', raw: form({ ...gateway, grant_type: 'password' }), status: 400, code: 'VALIDATION_FAILED' },
+    { ...p, when: 'grant_type is password', raw: form({ ...gateway, grant_type: 'password' }), status: 400, code: 'UNSUPPORTED_GRANT_TYPE', error: 'unsupported_grant_type' },
     { ...p, when: 'an unknown field rides along', raw: form({ ...gateway, username: 'admin' }), status: 400, code: 'VALIDATION_FAILED' },
     { ...p, when: 'client_id is given twice', raw: `${form(gateway)}&client_id=user-service`, status: 400, code: 'VALIDATION_FAILED' },
     { ...p, when: 'the body is over 16 kB', raw: form({ ...gateway, scope: OVER_16_KB }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
@@ -260,7 +262,15 @@ describe('bad input', () => {
       status: c.status,
       code: c.code,
     });
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // The token endpoint's 400 and 401 are RFC 6749 §5.2 errors too: application/json with `error`.
+    if (c.path === TOKEN && (c.status === 400 || c.status === 401)) {
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.json?.error).toBe(
+        c.status === 401 ? 'invalid_client' : (c.error ?? 'invalid_request'),
+      );
+    } else {
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
     expect(res.json?.status).toBe(c.status);
     expect(await tableState()).toEqual(before);
   }

@@ -30,6 +30,20 @@ function expectProblem(
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 }
 
+/** The token endpoint's errors are RFC 6749 §5.2 errors too: application/json with `error` (openid-client needs both). */
+function expectOAuthError(
+  res: { status: number; headers: Headers; body: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
+  expect({ status: res.status, code: res.body.code, error: res.body.error }).toEqual({
+    status,
+    code,
+    error: code.toLowerCase(),
+  });
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+}
+
 async function getAccount(base: string, id: string, token?: string) {
   const res = await fetch(`${base}/internal/v1/accounts/${id}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -92,7 +106,7 @@ describe('client credentials', () => {
           { grant_type: 'client_credentials', ...fields },
           headers,
         );
-        expectProblem(res, 401, 'INVALID_CLIENT');
+        expectOAuthError(res, 401, 'INVALID_CLIENT');
         expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
       },
     );
@@ -107,7 +121,7 @@ describe('client credentials', () => {
         client_id: clientId,
         client_secret: secret,
       });
-      expectProblem(res, 401, 'INVALID_CLIENT');
+      expectOAuthError(res, 401, 'INVALID_CLIENT');
     });
 
     it.each([
@@ -121,7 +135,7 @@ describe('client credentials', () => {
         client_secret: devSecret(clientId),
         scope,
       });
-      expectProblem(res, 400, 'INVALID_SCOPE');
+      expectOAuthError(res, 400, 'INVALID_SCOPE');
     });
 
     it('when the issued token is verified through the JWKS, then it is a service caller with its client id and scopes', async () => {
@@ -154,7 +168,7 @@ describe('client credentials', () => {
           { grant_type: 'client_credentials' },
           basic('gateway', devSecret('gateway')),
         );
-        expectProblem(old, 401, 'INVALID_CLIENT');
+        expectOAuthError(old, 401, 'INVALID_CLIENT');
         // A client the variable leaves out has no secret at all.
         const absent = await postForm(
           custom.url,
@@ -162,7 +176,7 @@ describe('client credentials', () => {
           { grant_type: 'client_credentials' },
           basic('user-service', devSecret('user-service')),
         );
-        expectProblem(absent, 401, 'INVALID_CLIENT');
+        expectOAuthError(absent, 401, 'INVALID_CLIENT');
       } finally {
         await custom.stop();
       }

@@ -111,9 +111,14 @@ describe('keys', () => {
         issuer: ISSUER,
         jwks_uri: 'https://portico.example/.well-known/jwks.json',
         token_endpoint: 'https://portico.example/api/v1/auth/token',
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        token_endpoint_auth_methods_supported: [
+          'client_secret_basic',
+          'client_secret_post',
+          'none',
+        ],
       });
       expect(res.body.grant_types_supported).toContain('client_credentials');
+      expect(res.body.grant_types_supported).not.toContain('password');
     });
   });
 

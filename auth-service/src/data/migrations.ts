@@ -75,4 +75,30 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  /** Authorization codes (OAuth 2.1 §4.1); refresh tokens name the OAuth client and scope they were issued to. */
+  '005_oauth': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('authorization_codes')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('code_challenge', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text')
+        .addColumn('auth_time', 'bigint', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('authorization_codes_expiry')
+        .on('authorization_codes')
+        .column('expires_at')
+        .execute();
+      await db.schema.alterTable('refresh_tokens').addColumn('client_id', 'text').execute();
+      await db.schema.alterTable('refresh_tokens').addColumn('scope', 'text').execute();
+    },
+  },
 };

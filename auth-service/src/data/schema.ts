@@ -6,6 +6,7 @@ export type AuthDatabase = EventTables & {
   refresh_tokens: RefreshTokenRow;
   signing_keys: SigningKeyRow;
   service_clients: ServiceClientRow;
+  authorization_codes: AuthorizationCodeRow;
   revoked_tokens: RevokedTokenRow;
   revoked_sessions: RevokedSessionRow;
   account_sign_outs: AccountSignOutRow;
@@ -37,6 +38,10 @@ export type RefreshTokenRow = {
   state: RefreshTokenState;
   expires_at: number;
   created_at: number;
+  /** The OAuth client the family was issued to (authorization code grant); null for a JSON login. */
+  client_id?: string | null;
+  /** Space-separated scopes the family's access tokens carry (OAuth clients only). */
+  scope?: string | null;
 };
 
 /** `next`: published, not signing yet; `active`: signing; `retired`: published until `publish_until`. */
@@ -69,3 +74,23 @@ export type RevokedSessionRow = { session_id: string; account_id: string; expire
 /** "Signed out everywhere": the account's tokens issued at or before `before` are refused. */
 export type AccountSignOutRow = { account_id: string; before: number; expires_at: number };
 
+/** `issued` until redeemed once; a redeemed code presented again revokes its session. */
+export type AuthorizationCodeState = 'issued' | 'redeemed';
+
+export type AuthorizationCodeRow = {
+  /** SHA-256 of the code; the code itself is never stored. */
+  code_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  /** PKCE S256 challenge (RFC 7636): base64url(SHA-256(code_verifier)). */
+  code_challenge: string;
+  account_id: string;
+  /** The refresh family (session, `sid`) the code's tokens start; known before redemption so a replay can revoke it. */
+  session_id: string;
+  scope: string;
+  nonce: string | null;
+  /** When the user entered their password (epoch ms): the ID token's `auth_time`. */
+  auth_time: number;
+  state: AuthorizationCodeState;
+  expires_at: number;
+};

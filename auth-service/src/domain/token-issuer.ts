@@ -33,8 +33,21 @@ export function createTokenIssuer(keys: KeyRing, settings: TokenSettings, now: (
     accessTtlSeconds: settings.accessTtlSeconds,
     serviceTtlSeconds: settings.serviceTtlSeconds,
     /** `sessionId` is the refresh family the token belongs to (`sid`), so a session can be revoked. */
-    forUser: (accountId: string, roles: readonly string[], sessionId: string) =>
-      sign({ roles, sid: sessionId }, accountId, settings.accessTtlSeconds),
+    /**
+     * `client`: the OAuth client the token was issued to, named in `azp` (not
+     * `client_id`, which marks a service token to every verifier), with its scopes.
+     */
+    forUser: (
+      accountId: string,
+      roles: readonly string[],
+      sessionId: string,
+      client?: { clientId: string; scope: string },
+    ) =>
+      sign(
+        { roles, sid: sessionId, ...(client && { azp: client.clientId, scope: client.scope }) },
+        accountId,
+        settings.accessTtlSeconds,
+      ),
     forService: (clientId: string, scopes: readonly string[]) =>
       sign({ client_id: clientId, scope: scopes.join(' ') }, clientId, settings.serviceTtlSeconds),
   };

@@ -57,12 +57,14 @@ const KNOWN: ReadonlySet<string> = new Set<OAuthErrorCode>([
  * RFC 6749 §5.2 names that media type, and openid-client (oauth4webapi)
  * refuses an error body of any other, `application/problem+json` included.
  * Errors raised before the handler (the spec validator, the body parser) get
- * an `error` here too: `invalid_client` for a 401, `invalid_request` otherwise.
- * 5xx and 429 go on to the ordinary problem handler.
+ * an `error` here too: `invalid_client` for a 401, `invalid_request` for a 400.
+ * Other statuses (413, 415, 429, 5xx) are not RFC 6749 errors: they go on to
+ * the ordinary problem handler.
  */
 export const oauthErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const known = toClientProblem(err);
-  if (!known || known.problem.status >= 500 || known.problem.status === 429 || res.headersSent) {
+  const status = known?.problem.status;
+  if (!known || (status !== 400 && status !== 401) || res.headersSent) {
     next(err);
     return;
   }

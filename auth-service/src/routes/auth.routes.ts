@@ -2,20 +2,20 @@ import type { SpecRequest, SpecResponse } from '@portico/lifecycle';
 import type { operations } from '@portico/openapi/auth';
 import { Router } from 'express';
 import type { Accounts } from '../domain/accounts.js';
-import { clientFromRequest, type createClientCredentials } from '../domain/client-credentials.js';
 import type { Sessions } from '../domain/sessions.js';
+import type { TokenGrants } from '../oauth/token-grants.js';
 
 type Register = operations['register'];
 type Login = operations['login'];
 type Refresh = operations['refresh'];
 type Logout = operations['logout'];
-type ClientCredentialsToken = operations['clientCredentialsToken'];
+type Token = operations['token'];
 
 /** `/api/v1/auth/*`: request bodies were validated against openapi/auth.yaml before these run. */
 export function authRoutes(deps: {
   accounts: Accounts;
   sessions: Sessions;
-  clientCredentials: ReturnType<typeof createClientCredentials>;
+  tokenGrants: TokenGrants;
 }): Router {
   const router = Router();
 
@@ -40,15 +40,10 @@ export function authRoutes(deps: {
     res.status(204).end();
   });
 
-  router.post(
-    '/token',
-    async (req: SpecRequest<ClientCredentialsToken>, res: SpecResponse<ClientCredentialsToken>) => {
-      const form = req.body;
-      const { clientId, clientSecret } = clientFromRequest(req.headers.authorization, form);
-      const token = await deps.clientCredentials.issue(clientId, clientSecret, form.scope);
-      res.set('cache-control', 'no-store').json(token);
-    },
-  );
+  router.post('/token', async (req: SpecRequest<Token>, res: SpecResponse<Token>) => {
+    const tokens = await deps.tokenGrants(req.headers.authorization, req.body);
+    res.set({ 'cache-control': 'no-store', pragma: 'no-cache' }).json(tokens);
+  });
 
   return router;
 }

@@ -21,6 +21,8 @@ export type AuthHarness = Served & {
 export type StartOptions = {
   /** Keep the database in this directory, so a second start reuses it; the caller removes it. */
   dir?: string;
+  /** The service's clock (epoch ms), for tests that let time pass. */
+  now?: () => number;
 };
 
 /** A fresh directory for `startAuth({ ... }, { dir })`. */
@@ -38,7 +40,13 @@ export async function startAuth(
   const config = readConfig({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env });
   const database = createDatabase<AuthDatabase>({ url: join(dir, 'auth.db'), service: 'auth' });
   const logger = createLogger({ service: 'auth-service', level: 'silent' });
-  const service = await createAuthService({ config, database, logger, validateResponses: true });
+  const service = await createAuthService({
+    config,
+    database,
+    logger,
+    validateResponses: true,
+    ...(options.now && { now: options.now }),
+  });
   const served = await serve(service.app, {
     port: 0,
     host: '127.0.0.1',

@@ -35,6 +35,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start an OAuth 2.1 authorization (code + PKCE S256); shows the hosted login page
+         * @description The client and its exact `redirect_uri` are checked first: if either is wrong the answer is an HTML error page
+         *     (400), never a redirect. After that, every error is a redirect to `redirect_uri` with `error`,
+         *     `error_description`, `state` and `iss` (RFC 6749 §4.1.2.1, RFC 9207): `invalid_request` (PKCE with S256 is
+         *     required, `plain` is refused), `unsupported_response_type`, `invalid_scope`, `login_required` (`prompt=none`:
+         *     there is no single sign-on session, every authorization shows the login page). Other parameters are ignored
+         *     (RFC 6749 §3.1). The page sets an HttpOnly SameSite=Strict CSRF cookie and a strict CSP
+         *     (`frame-ancestors 'none'`).
+         */
+        get: operations["authorize"];
+        put?: never;
+        /**
+         * The hosted login page's form
+         * @description Checks the CSRF cookie against the form's `csrf_token` and the signed `request`, and refuses a post from another
+         *     site (403 page). The email and password go through the same login throttle as `/api/v1/auth/login`. On success,
+         *     a 303 to the client's redirect_uri with `code` (one-time, 60 s), `state` and `iss`. Wrong credentials show the
+         *     page again (400) with one message for every bad credential.
+         */
+        post: operations["submitLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/end-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Connect RP-initiated logout
+         * @description Ends the session named by the ID token hint's `sid` (expired hints are accepted). With `post_logout_redirect_uri`
+         *     (exactly one the client registered; the client is `client_id` or the hint's `aud`), a 302 there with `state`;
+         *     without, a "signed out" page. A hint this server did not sign, a mismatched client or an unregistered
+         *     address is an HTML error page (400), never a redirect.
+         */
+        get: operations["endSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/introspect": {
         parameters: {
             query?: never;
@@ -209,10 +265,40 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue a service token (OAuth 2.0 client credentials grant)
-         * @description Client authentication by HTTP Basic (client_secret_basic) or form fields (client_secret_post).
+         * The OAuth 2.1 token endpoint
+         * @description - `grant_type=client_credentials`: a service token for a Portico service (client_secret_basic or client_secret_post).
+         *     - `grant_type=authorization_code` (`code`, `redirect_uri`, `code_verifier`): an OAuth client redeems a code from
+         *       `/api/v1/auth/authorize` once, within 60 s, with the PKCE verifier; the answer has an `id_token` when the scope
+         *       has `openid`. Presenting a redeemed code again revokes the session it started.
+         *     - `grant_type=refresh_token` (`refresh_token`): the refresh token is spent and the next of its family issued; a
+         *       family refreshes only for the client it was issued to; reusing a spent token revokes the family. A `scope` is
+         *       ignored: the answer's `scope` is the grant's.
+         *
+         *     A confidential OAuth client authenticates by client_secret_basic or client_secret_post; a public client sends
+         *     its `client_id` and no secret (`none`). Access tokens name the OAuth client in `azp`.
          */
-        post: operations["clientCredentialsToken"];
+        post: operations["token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Connect userinfo
+         * @description For an access token with scope `openid`; `email` with scope `email`, `name` with scope `profile`.
+         */
+        get: operations["userInfo"];
+        put?: never;
+        /** OpenID Connect userinfo (POST) */
+        post: operations["userInfoPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -295,20 +381,27 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled";
         };
-        ClientCredentialsRequest: {
-            client_id?: string;
-            client_secret?: string;
-            /** @enum {string} */
-            grant_type: "client_credentials";
-            scope?: string;
-        };
+        /** @description OpenID Connect Discovery 1.0 / RFC 8414 metadata. */
         Discovery: {
+            authorization_endpoint: string;
+            authorization_response_iss_parameter_supported?: boolean;
+            claims_supported?: string[];
+            code_challenge_methods_supported?: string[];
+            end_session_endpoint?: string;
             grant_types_supported?: string[];
-            id_token_signing_alg_values_supported?: string[];
+            id_token_signing_alg_values_supported: string[];
+            introspection_endpoint?: string;
             issuer: string;
             jwks_uri: string;
+            prompt_values_supported?: string[];
+            response_modes_supported?: string[];
+            response_types_supported: string[];
+            revocation_endpoint?: string;
+            scopes_supported?: string[];
+            subject_types_supported: string[];
             token_endpoint: string;
             token_endpoint_auth_methods_supported?: string[];
+            userinfo_endpoint?: string;
         };
         /**
          * Format: email
@@ -371,6 +464,14 @@ export interface components {
             activeKid: string;
             nextKid: string;
         };
+        LoginForm: {
+            /** @description Must equal the HttpOnly CSRF cookie. */
+            csrf_token: string;
+            email: string;
+            password: string;
+            /** @description The signed authorization request the page was served for. */
+            request: string;
+        };
         LoginRequest: {
             email: components["schemas"]["Email"];
             password: string;
@@ -380,6 +481,17 @@ export interface components {
             /** @example invalid_client */
             error: string;
             error_description?: string;
+        };
+        OAuthTokens: {
+            /** @description An `at+jwt` access token naming the client in `azp`. */
+            access_token: string;
+            expires_in: number;
+            /** @description ES256, `typ` JWT, `aud` the client; when the scope has `openid` (not on refresh). */
+            id_token?: string;
+            refresh_token: string;
+            scope: string;
+            /** @enum {string} */
+            token_type: "Bearer";
         };
         /** @description At least 8 characters and not one of the most common passwords; long passphrases are accepted in full, never truncated. */
         Password: string;
@@ -446,6 +558,23 @@ export interface components {
             /** @enum {string} */
             token_type: "Bearer";
         };
+        TokenRequest: {
+            client_id?: string;
+            client_secret?: string;
+            code?: string;
+            code_verifier?: string;
+            /** @description `authorization_code`, `refresh_token` or `client_credentials`; any other is `unsupported_grant_type`. */
+            grant_type: string;
+            redirect_uri?: string;
+            refresh_token?: string;
+            scope?: string;
+        };
+        UserInfo: {
+            email?: string;
+            name?: string;
+            /** Format: uuid */
+            sub: string;
+        };
     };
     responses: {
         /** @description Malformed JSON, wrong types, missing or unknown fields (codes `VALIDATION_FAILED`, `MALFORMED_JSON`). */
@@ -460,6 +589,26 @@ export interface components {
         /** @description The token lacks the role or scope (codes `ROLE_REQUIRED`, `SCOPE_REQUIRED`). */
         Forbidden: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The token lacks scope `openid` (code `INSUFFICIENT_SCOPE`, `Bearer error="insufficient_scope"`). */
+        InsufficientScope: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid access token (code `INVALID_TOKEN`); `WWW-Authenticate` says `Bearer error="invalid_token"` (RFC 6750 §3). */
+        InvalidBearer: {
+            headers: {
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -547,6 +696,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The user's claims, as the token's scopes allow. */
+        UserInfo: {
+            headers: {
+                "Cache-Control"?: "no-store";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UserInfo"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -593,6 +752,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Discovery"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    authorize: {
+        parameters: {
+            query?: {
+                client_id?: string;
+                code_challenge?: string;
+                code_challenge_method?: string;
+                nonce?: string;
+                prompt?: string;
+                redirect_uri?: string;
+                response_mode?: string;
+                response_type?: string;
+                scope?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The login page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy"?: string;
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An error sent back to the client's redirect_uri (`error`, `error_description`, `state`, `iss`). */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An HTML page: the client is unknown or the redirect_uri is not exactly one it registered; or (a problem) a parameter is repeated or too long. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    submitLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["LoginForm"];
+            };
+        };
+        responses: {
+            /** @description Signed in; back to the client with `code`, `state` and `iss`. */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The page again (wrong credentials, an expired page) as HTML; or a malformed form (a problem). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            /** @description A cross-site post, or a CSRF cookie or token that is missing or does not match (HTML page); nobody is signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many attempts (the login throttle, an HTML page; or the gateway's `LOGIN_RATE_LIMITED` problem). */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            /** @description Too many password checks are waiting (HTML page); try again after `Retry-After`. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: {
+                client_id?: string;
+                id_token_hint?: string;
+                post_logout_redirect_uri?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out (a page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Signed out; back to the client's post_logout_redirect_uri with `state`. */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request cannot be trusted (HTML page); or a parameter is repeated or too long (a problem). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
             429: components["responses"]["TooManyRequests"];
@@ -872,7 +1192,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
-    clientCredentialsToken: {
+    token: {
         parameters: {
             query?: never;
             header?: never;
@@ -881,31 +1201,71 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["ClientCredentialsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
             };
         };
         responses: {
-            /** @description A service access token. */
+            /** @description Tokens. */
             200: {
                 headers: {
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ServiceToken"];
+                    "application/json": components["schemas"]["ServiceToken"] | components["schemas"]["OAuthTokens"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            /** @description Unknown client or wrong secret (code `INVALID_CLIENT`). */
-            401: {
+            /** @description `error` `invalid_request` (a missing or malformed parameter), `invalid_grant` (the code or refresh token is unknown, expired, spent, for another client or redirect_uri, or the code_verifier does not match), `unsupported_grant_type`, or `invalid_scope` (client_credentials). An RFC 9457 problem that carries RFC 6749 §5.2 `error` and `error_description`, as `application/json` (RFC 6749 §5.2); nothing was written. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["OAuthProblem"];
+                };
+            };
+            /** @description Unknown client, wrong or missing secret, or a secret from a public client (`error` `invalid_client`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthProblem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    userInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserInfo"];
+            401: components["responses"]["InvalidBearer"];
+            403: components["responses"]["InsufficientScope"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    userInfoPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserInfo"];
+            401: components["responses"]["InvalidBearer"];
+            403: components["responses"]["InsufficientScope"];
             429: components["responses"]["TooManyRequests"];
         };
     };
