@@ -3,7 +3,8 @@ import { type ReadinessChecks, runChecks } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
-import { docsRouter } from './docs.js';
+import { demoRouter } from './demo.js';
+import { type DocsOptions, docsRouter } from './docs.js';
 import { opsAccess } from './ops-access.js';
 import { type JsonObject, publishedSpec } from './public-spec.js';
 
@@ -19,6 +20,10 @@ export type AdminAppOptions = {
   metricsToken?: string;
   /** The merged public spec; by default read from the services' specs, once, at start. */
   publicSpec?: JsonObject;
+  /** How the reference page logs in. */
+  docs?: DocsOptions;
+  /** The demo SPA's public OAuth client; unset: no `/demo/`. */
+  demoClientId?: string | undefined;
 };
 
 /**
@@ -61,7 +66,8 @@ export function createAdminApp(options: AdminAppOptions): Express {
   });
 
   app.use(routes);
-  app.use(docsRouter(options.publicSpec ?? publishedSpec()));
+  app.use(docsRouter(options.publicSpec ?? publishedSpec(), options.docs));
+  if (options.demoClientId) app.use(demoRouter(options.demoClientId));
   app.use(notFoundHandler);
   app.use(problemErrorHandler(options.logger));
   return app;

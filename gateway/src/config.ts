@@ -1,5 +1,6 @@
 import {
   httpUrl,
+  isProduction,
   loadConfig,
   logLevel,
   port,
@@ -70,6 +71,18 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     /** The gateway's own client-credentials login, for `/internal/` user look-ups. */
     SERVICE_CLIENT_ID: z.string().default('gateway'),
     SERVICE_CLIENT_SECRET: secret('dev-secret-gateway-change-me', env),
+    /**
+     * The public OAuth client the `/docs` Authorize button logs in as. The auth
+     * service registers `portico-docs` outside production; in production, name
+     * one you registered (OAUTH_CLIENTS), or leave it unset for pasted tokens.
+     */
+    DOCS_OAUTH_CLIENT_ID: isProduction(env)
+      ? z.string().min(1).optional()
+      : z.string().min(1).default('portico-docs'),
+    /** The public OAuth client of the demo SPA at `/demo/` (`portico-demo` outside production); unset: no demo. */
+    DEMO_OAUTH_CLIENT_ID: isProduction(env)
+      ? z.string().min(1).optional()
+      : z.string().min(1).default('portico-demo'),
     /** Bearer token for `/metrics` and readiness detail; unset: loopback peers only. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Verified tokens kept in memory (each until its `exp`). */

@@ -4,7 +4,14 @@ import { dirname } from 'node:path';
 import { Router } from 'express';
 import type { JsonObject } from './public-spec.js';
 
-const DOCS_PATHS: ReadonlySet<string> = new Set(['/openapi.json', '/docs', '/', '/docs/']);
+const DOCS_PATHS: ReadonlySet<string> = new Set([
+  '/openapi.json',
+  '/docs',
+  '/',
+  '/docs/',
+  '/docs/oauth2-redirect.html',
+  '/docs/oauth2-redirect.js',
+]);
 
 /** How logs and metrics label a path the docs router serves (assets as one label). */
 export function docsRoute(path: string): string | undefined {
@@ -17,8 +24,7 @@ const ASSET_CACHE_SECONDS = 3600;
 
 /**
  * Swagger UI from the installed swagger-ui-dist: only the files the page uses,
- * so the package's own petstore initializer, OAuth redirect page and source
- * maps are never served.
+ * so the package's own petstore initializer and source maps are never served.
  */
 const SWAGGER_UI_FILES = [
   'swagger-ui.css',
@@ -27,6 +33,13 @@ const SWAGGER_UI_FILES = [
   'favicon-32x32.png',
   'favicon-16x16.png',
 ];
+
+/**
+ * The page the hosted login redirects back to: it hands the code to the
+ * reference page that opened it (`window.opener`), which trades it for tokens.
+ * It loads its script relative to itself, so both live under `/docs/`.
+ */
+const OAUTH_REDIRECT_FILES = ['oauth2-redirect.html', 'oauth2-redirect.js'];
 
 /**
  * No inline script or style on the page, so scripts and styles are `'self'`
@@ -48,19 +61,32 @@ export const DOCS_CSP = [
 /**
  * Starts Swagger UI on the merged spec. `validatorUrl: null`: by default it
  * would send the spec's URL to validator.swagger.io for a badge. BaseLayout
- * (not the standalone one) has no URL bar for loading other documents.
+ * (not the standalone one) has no URL bar for loading other documents. With a
+ * client id, Authorize logs in through the hosted page (authorization code +
+ * PKCE, a public client: no secret on the page).
  */
-const INIT_SCRIPT = `window.addEventListener('load', function () {
+function initScript(oauthClientId: string | undefined): string {
+  const oauth = oauthClientId
+    ? `
+  window.ui.initOAuth({
+    clientId: ${JSON.stringify(oauthClientId)},
+    usePkceWithAuthorizationCodeGrant: true,
+    scopes: 'openid profile email',
+  });`
+    : '';
+  return `window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({
     url: '/openapi.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
     validatorUrl: null,
+    oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect.html',
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
-  });
+  });${oauth}
 });
 `;
+}
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -88,15 +114,21 @@ function swaggerUiDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
+export type DocsOptions = {
+  /** The registered public client the Authorize button logs in as; unset: paste a token. */
+  oauthClientId?: string | undefined;
+};
+
 /**
  * `GET /openapi.json` (the merged public spec, serialised once) and `GET /docs`
  * (Swagger UI on it, every asset served from this process: no CDN, no web font);
  * `GET /` and `GET /docs/` redirect to `/docs`.
  */
-export function docsRouter(spec: JsonObject): Router {
+export function docsRouter(spec: JsonObject, options: DocsOptions = {}): Router {
   const specBody = Buffer.from(JSON.stringify(spec));
   const specEtag = strongEtag(specBody);
-  const initEtag = strongEtag(INIT_SCRIPT);
+  const initScriptBody = initScript(options.oauthClientId);
+  const initEtag = strongEtag(initScriptBody);
   const assetsDir = swaggerUiDir();
   const router = Router({ caseSensitive: true, strict: true });
 
@@ -134,15 +166,22 @@ export function docsRouter(spec: JsonObject): Router {
       res.status(304).end();
       return;
     }
-    res.type('text/javascript').send(INIT_SCRIPT);
+    res.type('text/javascript').send(initScriptBody);
   });
 
-  for (const file of SWAGGER_UI_FILES) {
-    router.get(`/docs/assets/${file}`, (_req, res, next) => {
-      res.set('x-content-type-options', 'nosniff');
+  const serveFile = (route: string, file: string, headers: Record<string, string> = {}) =>
+    router.get(route, (_req, res, next) => {
+      res.set({ 'x-content-type-options': 'nosniff', ...headers });
       res.sendFile(file, { root: assetsDir, maxAge: ASSET_CACHE_SECONDS * 1000 }, (error) => {
         if (error && !res.headersSent) next(error);
       });
+    });
+  for (const file of SWAGGER_UI_FILES) serveFile(`/docs/assets/${file}`, file);
+  // The redirect page reads the code from its own URL: it must not leak it onwards.
+  for (const file of OAUTH_REDIRECT_FILES) {
+    serveFile(`/docs/${file}`, file, {
+      'content-security-policy': DOCS_CSP,
+      'referrer-policy': 'no-referrer',
     });
   }
   return router;

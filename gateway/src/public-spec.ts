@@ -221,12 +221,58 @@ export function mergePublicSpecs(documents: ReadonlyMap<ServiceSpec, JsonObject>
   };
 }
 
+/** The security scheme of the hosted login, as the reference page's Authorize button uses it. */
+export const BROWSER_LOGIN_SCHEME = 'browserLogin';
+
+/**
+ * Offers the auth service's authorization code flow (with PKCE) wherever a
+ * user's access token opens an operation: each `bearerAuth` requirement gets
+ * `browserLogin` as an alternative, so Swagger UI sends the token its
+ * Authorize button obtained. The URLs are relative: the gateway serves both.
+ */
+export function withBrowserLogin(spec: JsonObject): JsonObject {
+  const components = objectAt(spec.components);
+  const schemes = objectAt(components.securitySchemes);
+  if (!isObject(schemes.bearerAuth)) return spec;
+  const paths = objectAt(spec.paths);
+  for (const item of Object.values(paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = objectAt(item)[method];
+      if (!isObject(operation) || !Array.isArray(operation.security)) continue;
+      if (!securityNames(operation.security).includes('bearerAuth')) continue;
+      operation.security = [...operation.security, { [BROWSER_LOGIN_SCHEME]: [] }];
+    }
+  }
+  schemes[BROWSER_LOGIN_SCHEME] = {
+    type: 'oauth2',
+    description:
+      "Log in on the auth service's own page (authorization code with PKCE); the access token is a user's `bearerAuth` token.",
+    flows: {
+      authorizationCode: {
+        authorizationUrl: '/api/v1/auth/authorize',
+        tokenUrl: '/api/v1/auth/token',
+        refreshUrl: '/api/v1/auth/token',
+        scopes: {
+          openid: 'Sign in with OpenID Connect (an ID token)',
+          profile: 'Your name',
+          email: 'Your email address',
+        },
+      },
+    },
+  };
+  components.securitySchemes = Object.fromEntries(
+    Object.entries(schemes).sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return spec;
+}
+
 /** Reads and merges the four services' specs (synchronously: once, at start). */
 export function loadPublicSpec(
   services: readonly ServiceSpec[] = PUBLISHED_SPECS,
   read: (service: ServiceSpec) => string = (service) => readFileSync(specPath(service), 'utf8'),
 ): JsonObject {
-  return mergePublicSpecs(new Map(services.map((service) => [service, parse(read(service))])));
+  const documents = new Map(services.map((service) => [service, parse(read(service))]));
+  return withBrowserLogin(mergePublicSpecs(documents));
 }
 
 let published: JsonObject | undefined;

@@ -3,6 +3,7 @@ import { specPath } from '@portico/openapi';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { parse } from 'yaml';
 import {
+  BROWSER_LOGIN_SCHEME,
   type JsonObject,
   loadPublicSpec,
   mergePublicSpecs,
@@ -48,6 +49,29 @@ describe('the merged public spec', () => {
     expect(merged.openapi).toMatch(/^3\.1\./);
   });
 
+  it('when an operation takes a user token, then the hosted login (code + PKCE) is offered as the alternative, and nowhere else', () => {
+    const schemes = (merged.components as Record<string, JsonObject>).securitySchemes!;
+    expect(schemes[BROWSER_LOGIN_SCHEME]).toMatchObject({
+      type: 'oauth2',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: '/api/v1/auth/authorize',
+          tokenUrl: '/api/v1/auth/token',
+          scopes: { openid: expect.any(String) },
+        },
+      },
+    });
+    let offered = 0;
+    for (const item of Object.values(merged.paths as Record<string, JsonObject>)) {
+      for (const operation of Object.values(item) as JsonObject[]) {
+        const names = ((operation.security ?? []) as JsonObject[]).flatMap(Object.keys);
+        expect(names.includes(BROWSER_LOGIN_SCHEME)).toBe(names.includes('bearerAuth'));
+        if (names.includes('bearerAuth')) offered += 1;
+      }
+    }
+    expect(offered).toBeGreaterThan(10);
+  });
+
   it('when compared with the four services, then it has every public operation of each and no /internal/ path', () => {
     const expected = [...sources.values()]
       .flatMap(operationsOf)
@@ -84,7 +108,8 @@ describe('the merged public spec', () => {
   it('when only internal operations use a component, then it is left out', () => {
     const components = merged.components as Record<string, JsonObject>;
     expect(Object.keys(components.schemas!)).not.toContain('auth.AccountInternal');
-    expect(Object.keys(components.securitySchemes!)).toEqual(['bearerAuth']);
+    // serviceToken guards only /internal/ operations; browserLogin is the gateway's own addition.
+    expect(Object.keys(components.securitySchemes!)).toEqual(['bearerAuth', 'browserLogin']);
     expect((merged.tags as JsonObject[]).map((tag) => tag.name)).not.toContain('internal');
   });
 
