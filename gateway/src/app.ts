@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { followRevocations } from '@portico/events';
 import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createTokenVerifier } from '@portico/token-auth';
 import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
@@ -101,11 +102,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     metricsToken: config.METRICS_TOKEN,
   });
 
+  const revocations = followRevocations({
+    authUrl: config.AUTH_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    redis: deps.redis,
+    prefix: config.REDIS_PREFIX,
+    logger,
+  });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
     cacheMaxEntries: config.TOKEN_CACHE_MAX,
+    revocations: revocations.list,
   });
   const userDirectory = createUserDirectory({
     owner: 'gateway',
@@ -211,7 +221,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     userStatuses,
     close: async () => {
       for (const upstream of upstreams.values()) upstream.close();
-      await userDirectory.close();
+      await Promise.all([userDirectory.close(), revocations.close()]);
       rateLimits.close();
     },
   };

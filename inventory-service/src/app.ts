@@ -1,5 +1,11 @@
 import { type Database, migrateToLatest } from '@portico/db';
-import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import {
+  createFeedClient,
+  createOutbox,
+  eventFeedRoutes,
+  followRevocations,
+  startEventBus,
+} from '@portico/events';
 import { createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
@@ -63,10 +69,19 @@ export async function createInventoryService(
     outbox,
     consume: { handlers: orderEventHandlers(now), feeds: { [ORDER_SOURCE]: orderFeed } },
   });
+  const revocations = followRevocations({
+    authUrl: config.AUTH_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    logger,
+  });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
+    revocations: revocations.list,
   });
 
   const app = createServiceApp({
@@ -93,7 +108,7 @@ export async function createInventoryService(
     app,
     close: async () => {
       await events.stop();
-      await orderFeed.close();
+      await Promise.all([orderFeed.close(), revocations.close()]);
     },
   };
 }

@@ -1,5 +1,11 @@
 import { type Database, migrateToLatest } from '@portico/db';
-import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import {
+  createFeedClient,
+  createOutbox,
+  eventFeedRoutes,
+  followRevocations,
+  startEventBus,
+} from '@portico/events';
 import { createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
@@ -76,10 +82,19 @@ export async function createOrderService(
     overdue: repository.overdue,
   });
   const orders = createOrders({ repository, outbox, users: users.statuses, now });
+  const revocations = followRevocations({
+    authUrl: config.AUTH_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    logger,
+  });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
+    revocations: revocations.list,
   });
 
   const app = createServiceApp({
@@ -103,7 +118,7 @@ export async function createOrderService(
     close: async () => {
       await timeouts.stop();
       await events.stop();
-      await Promise.all([users.close(), inventoryFeed.close()]);
+      await Promise.all([users.close(), inventoryFeed.close(), revocations.close()]);
     },
   };
 }

@@ -1,5 +1,11 @@
 import { type Database, migrateToLatest } from '@portico/db';
-import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
+import {
+  createFeedClient,
+  createOutbox,
+  eventFeedRoutes,
+  followRevocations,
+  startEventBus,
+} from '@portico/events';
 import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
@@ -66,10 +72,19 @@ export async function createUserService(
     outbox,
     consume: { handlers: authEventHandlers(now), feeds: { auth: authFeed } },
   });
+  const revocations = followRevocations({
+    authUrl: config.AUTH_SERVICE_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    redis: deps.redis,
+    prefix: config.REDIS_PREFIX,
+    logger,
+  });
   const verifier = createTokenVerifier({
     jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
+    revocations: revocations.list,
   });
   const redis = deps.redis;
 
@@ -94,7 +109,7 @@ export async function createUserService(
     app,
     close: async () => {
       await events.stop();
-      await Promise.all([auth.close(), authFeed.close()]);
+      await Promise.all([auth.close(), authFeed.close(), revocations.close()]);
     },
   };
 }

@@ -8,6 +8,11 @@ export {
   requireUser,
 } from './middleware.js';
 export {
+  createRevocationList,
+  type RevocationList,
+  type RevocationSnapshot,
+} from './revocation-list.js';
+export {
   createTokenVerifier,
   InvalidTokenError,
   type TokenVerifier,

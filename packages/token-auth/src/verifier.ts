@@ -3,6 +3,7 @@ import { ServiceUnavailableError } from '@portico/errors';
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Caller } from './caller.js';
+import type { RevocationList } from './revocation-list.js';
 
 export type VerifierOptions = {
   /** The auth service's `/.well-known/jwks.json`; every service but the auth service uses this. */
@@ -29,6 +30,11 @@ export type VerifierOptions = {
    * key set in an emergency. 60 s by default.
    */
   cacheMaxAgeMs?: number;
+  /**
+   * Tokens revoked before their `exp` (RFC 7009), refused on every call,
+   * remembered or not: `followRevocations` in @portico/events keeps one current.
+   */
+  revocations?: RevocationList;
 };
 
 /** Why a token was refused; the message is safe to show the client. */
@@ -147,6 +153,11 @@ function remoteKeys(options: VerifierOptions): JWTVerifyGetKey {
  */
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const keys = options.getKey ?? remoteKeys(options);
+  const { revocations } = options;
+  const unlessRevoked = (caller: Caller): Caller => {
+    if (revocations?.isRevoked(caller)) throw new InvalidTokenError('The token has been revoked.');
+    return caller;
+  };
   const maxEntries = options.cacheMaxEntries ?? 10_000;
   const maxAgeMs = options.cacheMaxAgeMs ?? 60_000;
   const verified =
@@ -186,19 +197,23 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   }
 
   return {
-    cached: (token) =>
-      verified && token.length <= MAX_TOKEN_LENGTH ? verified.get(keyOf(token)) : undefined,
+    // A revoked token is never answered from the cache: `verify` refuses it with the reason.
+    cached(token) {
+      if (!verified || token.length > MAX_TOKEN_LENGTH) return undefined;
+      const caller = verified.get(keyOf(token));
+      return caller && revocations?.isRevoked(caller) ? undefined : caller;
+    },
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('The token is too long.');
-      if (!verified) return verifySignature(token);
+      if (!verified) return unlessRevoked(await verifySignature(token));
       const key = keyOf(token);
       const known = verified.get(key);
-      if (known) return known;
+      if (known) return unlessRevoked(known);
       const caller = await verifySignature(token);
       // lru-cache drops an entry at its ttl: never past the token's `exp`.
       const ttl = Math.min(maxAgeMs, caller.exp * 1000 - Date.now());
       if (ttl > 0) verified.set(key, caller, { ttl });
-      return caller;
+      return unlessRevoked(caller);
     },
   };
 }
