@@ -1,0 +1,3 @@
+import { revocationSuite } from './support/revocation-suite.js';
+
+revocationSuite('embedded');
