@@ -13,6 +13,12 @@ export type PorticoOptions = {
   fetch?: (request: Request) => Promise<Response>;
   /** Where tokens live; in memory by default. */
   tokens?: TokenStore;
+  /**
+   * The public OAuth client the stored tokens were issued to, when they came
+   * from the browser flow (`createBrowserLogin`): refreshes then go through the
+   * token endpoint as that client. Unset: password login (`session.login`).
+   */
+  oauthClientId?: string;
 };
 
 export type Portico = {
@@ -35,6 +41,7 @@ export function createPortico(options: PorticoOptions): Portico {
   const session = createSession(
     createClient<AuthPaths>(clientOptions),
     options.tokens ?? memoryTokenStore(),
+    options.oauthClientId,
   );
   const signed = <P extends {}>(): Client<P> => {
     const client = createClient<P>(clientOptions);

@@ -20,8 +20,10 @@ export type Session = {
   register(input: Schemas['RegisterRequest']): Promise<Account>;
   /** Logs in and saves the tokens through the store. */
   login(input: Schemas['LoginRequest']): Promise<Tokens>;
-  /** Revokes the refresh token's family on the server and clears the store. */
+  /** Ends this session on the server (its refresh family and access tokens) and clears the store. */
   logout(): Promise<void>;
+  /** Signs out everywhere: every session of the account ends, then the store is cleared. */
+  logoutEverywhere(): Promise<void>;
   /** The stored tokens, if logged in. */
   tokens(): Promise<Tokens | undefined>;
   /**
@@ -33,19 +35,40 @@ export type Session = {
   middleware: Middleware;
 };
 
-/** `auth` must be a client without the session's middleware, so a refresh never recurses. */
-export function createSession(auth: Client<AuthPaths>, store: TokenStore): Session {
+/**
+ * `auth` must be a client without the session's middleware, so a refresh never
+ * recurses. `oauthClientId`: the stored tokens came from the browser flow as this client.
+ */
+export function createSession(
+  auth: Client<AuthPaths>,
+  store: TokenStore,
+  oauthClientId?: string,
+): Session {
   let refreshing: Promise<Tokens | undefined> | undefined;
   /** The request as sent (a clone, its body unread) and the token it carried, for one retry. */
   const sent = new Map<string, { request: Request; token: string }>();
 
+  /**
+   * A password login refreshes at `/refresh`; tokens from the browser flow
+   * belong to their OAuth client and refresh only through the token endpoint,
+   * naming that client (RFC 6749 §6).
+   */
+  function refreshRequest(refreshToken: string) {
+    if (!oauthClientId) {
+      return auth.POST('/api/v1/auth/refresh', { body: { refresh_token: refreshToken } });
+    }
+    return auth.POST('/api/v1/auth/token', {
+      body: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: oauthClientId },
+      bodySerializer: (form) => new URLSearchParams(form as Record<string, string>).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+
   async function doRefresh(): Promise<Tokens | undefined> {
     const current = await store.load();
     if (!current) return undefined;
-    const { data, response } = await auth.POST('/api/v1/auth/refresh', {
-      body: { refresh_token: current.refresh_token },
-    });
-    if (!data) {
+    const { data, response } = await refreshRequest(current.refresh_token);
+    if (!data || !('refresh_token' in data)) {
       if (response.status === 401) await store.clear();
       return undefined;
     }
@@ -68,6 +91,15 @@ export function createSession(auth: Client<AuthPaths>, store: TokenStore): Sessi
       if (!current) return;
       const { response, error } = await auth.POST('/api/v1/auth/logout', {
         body: { refresh_token: current.refresh_token },
+      });
+      if (!response.ok) throw toPorticoError(response, error);
+    },
+    async logoutEverywhere() {
+      const current = await store.load();
+      await store.clear();
+      if (!current) return;
+      const { response, error } = await auth.POST('/api/v1/auth/logout-all', {
+        headers: { authorization: `Bearer ${current.access_token}` },
       });
       if (!response.ok) throw toPorticoError(response, error);
     },

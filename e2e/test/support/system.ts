@@ -113,6 +113,13 @@ export type SystemOptions = {
   onLog?: (line: string) => void;
   /** Hears of every request a process receives, as it arrives, before any handling. */
   onRequest?: (process: ProcessName, req: IncomingMessage) => void;
+  /**
+   * Name the gateway's real (random) address as the issuer and public base URL,
+   * as `npm start` does, for flows a browser or a foreign OAuth client follows
+   * (discovery, redirect URIs). Unset: the default `http://127.0.0.1:8080`,
+   * which the forged-token tables sign with.
+   */
+  issuerAtGateway?: boolean;
   /** Slow-client bounds of every listener; unset: serve()'s production values. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -140,6 +147,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     ORDER_SERVICE_URL: order!.url,
     INVENTORY_SERVICE_URL: inventory!.url,
     ...(redis && { REDIS_URL: options.redisUrl!, REDIS_PREFIX: redis.prefix }),
+    ...(options.issuerAtGateway && { TOKEN_ISSUER: gw!.url, PUBLIC_BASE_URL: gw!.url }),
     ...env,
   };
   const admin = options.randomSecrets ? { ...ADMIN, password: `admin-${random()}` } : ADMIN;
