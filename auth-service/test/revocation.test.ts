@@ -420,7 +420,7 @@ describe('token revocation, introspection and sign-out', () => {
         headers: { authorization: `Bearer ${await serviceToken(auth.url, 'inventory-service')}` },
       });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = (await res.json()) as Record<string, unknown[]>;
       expect(body.tokens).toContainEqual({
         jti: decodeJwt(tokens.access_token).jti,
         accountId: id,
