@@ -21,16 +21,26 @@ export function bufferLoginBody(exchange: Exchange): boolean | Promise<boolean> 
 }
 
 /**
- * The login's email, lower-cased, or undefined when the body is not a JSON
- * object with a string `email`: such a login is limited by address alone, and
- * the auth service answers it with a 400.
+ * The login's email, lower-cased, or undefined when the body has none: such
+ * a login is limited by address alone, and the auth service answers it 400.
+ * The JSON login sends a JSON object; the hosted login page's form
+ * (`POST /api/v1/auth/authorize`) sends application/x-www-form-urlencoded.
  */
-export function loginEmail(body: Buffer | undefined): string | undefined {
+export function loginEmail(
+  body: Buffer | undefined,
+  contentType: string | undefined,
+): string | undefined {
   if (!body || body.length === 0) return undefined;
+  const text = body.toString('utf8');
+  const email = contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')
+    ? new URLSearchParams(text).get('email')
+    : jsonEmail(text);
+  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+}
+
+function jsonEmail(text: string): unknown {
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    const email = (parsed as { email?: unknown } | null)?.email;
-    return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+    return (JSON.parse(text) as { email?: unknown } | null)?.email;
   } catch {
     return undefined;
   }

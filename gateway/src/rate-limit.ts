@@ -17,7 +17,8 @@ import { createRateLimitMetrics, type RateLimitMetrics } from './rate-limit-metr
 import { createRateLimitStores, type StoreKind } from './rate-limit-store.js';
 
 const WINDOW_MS = 60_000;
-const LOGIN_PATH = '/api/v1/auth/login';
+/** The JSON login and the hosted login page's form: one budget for both, so neither adds guesses. */
+const LOGIN_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/authorize']);
 /** Shared by every replica, so their counts add up. */
 export const REDIS_KEY_PREFIX = 'portico:rl:';
 
@@ -73,7 +74,7 @@ function limiterStage(policy: Policy, store: Store, metrics: RateLimitMetrics): 
 export type RateLimits = {
   /** Every routed request: per verified user, per client address when anonymous. */
   perCaller: Stage;
-  /** `POST /api/v1/auth/login`: per client address and email; reads the (small) body. */
+  /** `POST /api/v1/auth/login` and the login form: per client address and email; reads the (small) body. */
   login: Stage;
   /**
    * Per client address, each token the gateway must check in full (not one it
@@ -140,7 +141,7 @@ export function createRateLimits(options: {
       detail: `Too many login attempts: the limit is ${options.loginPerMinute} a minute for one email from one address.`,
       key: (exchange) => {
         const address = clientAddress(exchange.req);
-        const email = loginEmail(exchange.body);
+        const email = loginEmail(exchange.body, exchange.req.headers['content-type']);
         // A body without an email is limited by address alone; the auth service answers it 400.
         return email === undefined ? address : `${address}|${email}`;
       },
@@ -150,7 +151,7 @@ export function createRateLimits(options: {
   );
 
   const login: Stage = (exchange) => {
-    if (exchange.path !== LOGIN_PATH || exchange.req.method !== 'POST') return true;
+    if (!LOGIN_PATHS.has(exchange.path) || exchange.req.method !== 'POST') return true;
     const buffered = bufferLoginBody(exchange);
     if (buffered === true) return limitLogin(exchange);
     if (buffered === false) return false;

@@ -285,6 +285,38 @@ describe('rate limit on login', () => {
     expect(wellFormed.status).toBe(200);
   });
 
+  it('when the hosted login form is posted, then it counts against the same budget as the JSON login for that email', async () => {
+    const from = '127.0.5.2';
+    const form = (email: string) =>
+      send(loginGateway.url, {
+        method: 'POST',
+        path: '/api/v1/auth/authorize',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          email,
+          password: 'not-checked-here',
+          request: 'r',
+          csrf_token: 't',
+        }).toString(),
+        localAddress: from,
+      });
+
+    const replies = [
+      await form('Ada@Example.com'),
+      await login('ada@example.com', from),
+      await form('ada@example.com '),
+    ];
+    const over = await form('ada@example.com');
+    const overJson = await login('ada@example.com', from);
+    const otherEmail = await form('grace@example.com');
+
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200]);
+    expect(upstreams.auth.received[0]!.body.toString()).toContain('email=Ada%40Example.com');
+    expectLimited(over, 'LOGIN_RATE_LIMITED', LOGIN_LIMIT, '/api/v1/auth/authorize');
+    expectLimited(overJson, 'LOGIN_RATE_LIMITED', LOGIN_LIMIT, LOGIN);
+    expect(otherEmail.status).toBe(200);
+  });
+
   it.each([
     ['declared', { 'content-length': LOGIN_BODY_LIMIT_BYTES + 1 }],
     ['chunked', { 'transfer-encoding': 'chunked' }],
