@@ -10,6 +10,10 @@ const TOKEN = 'POST /api/v1/auth/token';
 const ROTATE = 'POST /api/v1/auth/keys/rotate';
 const ACCOUNT = 'GET /internal/v1/accounts/{id}';
 const EVENTS = 'GET /internal/v1/events';
+const REVOKE = 'POST /api/v1/auth/revoke';
+const INTROSPECT = 'POST /api/v1/auth/introspect';
+const LOGOUT_ALL = 'POST /api/v1/auth/logout-all';
+const REVOCATIONS = 'GET /internal/v1/revocations';
 
 const form = (fields: Record<string, string>) => ({
   contentType: 'application/x-www-form-urlencoded',
@@ -137,6 +141,40 @@ describe('auth.yaml, against the running auth service', () => {
     expect((await call(EVENTS, { query: { limit: 501 }, token })).status).toBe(400);
     expect((await call(EVENTS, {})).status).toBe(401);
     expect((await call(EVENTS, { token: (await suite.newUser()).token })).status).toBe(403);
+  });
+
+  it('when tokens are revoked, introspected or signed out everywhere, then the answers the spec describes; bad input 400/401/415', async () => {
+    const user = await suite.newUser();
+    const gateway = await suite.serviceToken('gateway', 'tokens:introspect');
+    const introspect = (token: string) =>
+      call(INTROSPECT, {
+        raw: form({ token }),
+        headers: { authorization: `Bearer ${gateway}` },
+      });
+    expect((await introspect(user.token)).body).toMatchObject({ active: true, sub: user.id });
+    expect((await call(INTROSPECT, { raw: form({ token: user.token }) })).status).toBe(401);
+    expect((await call(INTROSPECT, { raw: form({}) })).status).toBe(400);
+    expect((await call(REVOKE, { raw: form({ token: user.token }) })).status).toBe(200);
+    expect((await introspect(user.token)).body).toEqual({ active: false });
+    expect((await call(REVOKE, { raw: form({ token: 'unknown' }) })).status).toBe(200);
+    expect((await call(REVOKE, { raw: form({ token: gateway }) })).status).toBe(400);
+    expect((await call(REVOKE, { raw: form({ token: 'x', client_id: 'nobody' }) })).status).toBe(
+      401,
+    );
+    expect((await call(REVOKE, { body: { token: 'x' } })).status).toBe(415);
+
+    const revocations = await call(REVOCATIONS, {
+      token: await suite.serviceToken('order-service', 'revocations:read'),
+    });
+    expect(revocations.body.tokens.length).toBeGreaterThan(0);
+    expect((await call(REVOCATIONS, { token: user.token })).status).toBe(403);
+    expect((await call(REVOCATIONS)).status).toBe(401);
+
+    const fresh = await suite.login(user);
+    expect((await call(LOGOUT_ALL)).status).toBe(401);
+    expect((await call(LOGOUT_ALL, { token: gateway })).status).toBe(403);
+    expect((await call(LOGOUT_ALL, { token: fresh })).status).toBe(204);
+    expect((await introspect(fresh)).body).toEqual({ active: false });
   });
 
   it('when an admin rotates the signing key, then 200 and the new kids; 401 without a token, 403 for a user', async () => {
