@@ -79,6 +79,25 @@ const forgeries: [string, () => Promise<string>][] = [
   ['typ JWT', () => upstreams.kit.signRaw(header({ typ: 'JWT' }), claims())],
   ['no typ', () => upstreams.kit.signRaw({ alg: 'ES256', kid: upstreams.kit.kid }, claims())],
   [
+    // An OpenID Connect ID token, as the auth service signs one for an OAuth client.
+    'an ID token (typ JWT, aud the OAuth client) presented as an access token',
+    () =>
+      upstreams.kit.signRaw(
+        header({ typ: 'JWT' }),
+        claims({
+          aud: 'portico-demo',
+          azp: 'portico-demo',
+          nonce: 'n',
+          auth_time: now(),
+          sid: randomUUID(),
+        }),
+      ),
+  ],
+  [
+    'an access token whose aud is an OAuth client instead of the API',
+    () => upstreams.kit.signRaw(header(), claims({ aud: 'portico-demo', azp: 'portico-demo' })),
+  ],
+  [
     'an expired token',
     () => upstreams.kit.signRaw(header(), claims({ iat: now() - 600, exp: now() - 120 })),
   ],
