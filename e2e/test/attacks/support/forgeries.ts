@@ -255,6 +255,31 @@ export function forgeries(kit: ForgeryKit): Forgery[] {
     ],
     ['typ JWT', () => kit.forge.sign(kit.forge.header({ typ: 'JWT' }), kit.forge.claims()), [401]],
     [
+      // An OpenID Connect ID token is signed by the same key: its typ and aud must keep it out.
+      'an ID token (typ JWT, aud the OAuth client) presented as an access token',
+      () =>
+        kit.forge.sign(
+          kit.forge.header({ typ: 'JWT' }),
+          kit.forge.claims({
+            aud: 'portico-demo',
+            azp: 'portico-demo',
+            nonce: 'n',
+            auth_time: now(),
+            sid: randomUUID(),
+          }),
+        ),
+      [401],
+    ],
+    [
+      'an at+jwt whose aud is an OAuth client instead of the API',
+      () =>
+        kit.forge.sign(
+          kit.forge.header(),
+          kit.forge.claims({ aud: 'portico-demo', azp: 'portico-demo' }),
+        ),
+      [401],
+    ],
+    [
       'no typ',
       () => kit.forge.sign(kit.forge.header({ typ: undefined }), kit.forge.claims()),
       [401],
