@@ -3,6 +3,7 @@ import type { paths as InventoryPaths } from '@portico/openapi/inventory';
 import type { paths as OrderPaths } from '@portico/openapi/order';
 import type { paths as UserPaths } from '@portico/openapi/user';
 import createClient, { type Client } from 'openapi-fetch';
+import { orderIdempotency, retryLostConnections } from './lost-connection.js';
 import { createSession, type Session } from './session.js';
 import { memoryTokenStore, type TokenStore } from './token-store.js';
 
@@ -31,12 +32,14 @@ export type Portico = {
 
 /**
  * Typed clients for every Portico service behind one gateway, sharing a login:
- * requests carry the stored access token, and a 401 refreshes it once and retries.
+ * requests carry the stored access token, and a 401 refreshes it once and
+ * retries. A repeatable request whose connection was lost is sent once more;
+ * orders are repeatable, each carrying an Idempotency-Key.
  */
 export function createPortico(options: PorticoOptions): Portico {
   const clientOptions = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    ...(options.fetch && { fetch: options.fetch }),
+    fetch: retryLostConnections(options.fetch ?? ((request) => fetch(request))),
   };
   const session = createSession(
     createClient<AuthPaths>(clientOptions),
@@ -45,7 +48,7 @@ export function createPortico(options: PorticoOptions): Portico {
   );
   const signed = <P extends {}>(): Client<P> => {
     const client = createClient<P>(clientOptions);
-    client.use(session.middleware);
+    client.use(orderIdempotency, session.middleware);
     return client;
   };
   return {
