@@ -51,12 +51,19 @@ async function victimCode(overrides: Record<string, string> = {}) {
   return { code: system.secret(code), verifier, location: answer.location! };
 }
 
+/** A token endpoint answer: tokens, or an RFC 6749 error. */
+type TokenAnswer = {
+  access_token: string;
+  refresh_token: string;
+  id_token: string;
+  error?: string;
+};
 const redeem = (form: Record<string, string>) =>
   fetch(`${system.gateway}/api/v1/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', ...form }).toString(),
-  }).then(async (res) => ({ status: res.status, body: await res.json() }));
+  }).then(async (res) => ({ status: res.status, body: (await res.json()) as TokenAnswer }));
 const demoForm = (flow: { code: string; verifier: string }) => ({
   code: flow.code,
   code_verifier: flow.verifier,
@@ -156,7 +163,7 @@ describe('codes', () => {
     system.secret(tokens.body.access_token);
     system.secret(tokens.body.refresh_token);
     const claims = JSON.parse(
-      Buffer.from(system.secret(tokens.body.id_token).split('.')[1], 'base64url').toString(),
+      Buffer.from(system.secret(tokens.body.id_token).split('.')[1]!, 'base64url').toString(),
     );
     expect(claims).toMatchObject({ nonce: 'carried-nonce', aud: DEMO.clientId, sub: victim.id });
   });
