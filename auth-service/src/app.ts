@@ -6,11 +6,12 @@ import {
   eventFeedRoutes,
   type Outbox,
   startEventBus,
+  subscribe,
 } from '@portico/events';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
-import { createTokenVerifier } from '@portico/token-auth';
+import { createRevocationList, createTokenVerifier } from '@portico/token-auth';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from './config.js';
@@ -114,11 +115,15 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     },
     now,
   );
+  // This service refuses revoked tokens too (key rotation, logout-all, userinfo): its
+  // list hears of its own revocations as they commit, and of other replicas' on the stream.
+  const revocationList = createRevocationList();
   const verifier = createTokenVerifier({
     getKey: keyRing.getKey,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
     clockToleranceSeconds: CLOCK_SKEW_SECONDS,
+    revocations: revocationList,
   });
   const revocations = createRevocations({
     db,
@@ -126,7 +131,18 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     clockSkewSeconds: CLOCK_SKEW_SECONDS,
     now,
+    list: revocationList,
   });
+  revocationList.load(await revocations.active());
+  const peerRevocations =
+    deps.redis &&
+    subscribe({
+      source: 'auth',
+      redis: deps.redis,
+      prefix: config.REDIS_PREFIX,
+      logger,
+      onEvent: revocationList.apply,
+    });
   const sessions = createSessions({
     accounts: accountRepository,
     refreshTokens,
@@ -243,7 +259,14 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });
-  return { app, keyRing, stop: events.stop };
+  return {
+    app,
+    keyRing,
+    stop: async () => {
+      await Promise.all([events.stop(), peerRevocations?.stop()]);
+      revocationList.close();
+    },
+  };
 }
 
 /**

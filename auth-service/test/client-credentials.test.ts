@@ -79,7 +79,7 @@ describe('client credentials', () => {
         access_token: expect.any(String),
         token_type: 'Bearer',
         expires_in: 600,
-        scope: 'accounts:read events:read',
+        scope: 'accounts:read events:read revocations:read',
       });
     });
 
@@ -146,7 +146,7 @@ describe('client credentials', () => {
         kind: 'service',
         sub: 'order-service',
         clientId: 'order-service',
-        scopes: ['users:read', 'inventory:read', 'events:read'],
+        scopes: ['users:read', 'inventory:read', 'events:read', 'revocations:read'],
       });
     });
   });

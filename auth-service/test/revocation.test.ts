@@ -388,6 +388,42 @@ describe('token revocation, introspection and sign-out', () => {
       expect(event.data.before).toBeGreaterThanOrEqual(decodeJwt(second.access_token).iat!);
     });
 
+    it('when a spent refresh token is presented again, then the session ends, its newest access token too', async () => {
+      const { tokens } = await registerAndLogin(auth.url);
+      const next = await postJson(auth.url, '/api/v1/auth/refresh', {
+        refresh_token: tokens.refresh_token,
+      });
+      expect((await asGateway(next.body.access_token)).body.active).toBe(true);
+
+      const replay = await postJson(auth.url, '/api/v1/auth/refresh', {
+        refresh_token: tokens.refresh_token,
+      });
+
+      expect(replay.status).toBe(401);
+      expect((await asGateway(next.body.access_token)).body).toEqual({ active: false });
+      expect((await lastEvent()).type).toBe('session.revoked');
+      const before = await counts();
+      // Presented again, a revoked family writes nothing more.
+      await postJson(auth.url, '/api/v1/auth/refresh', { refresh_token: tokens.refresh_token });
+      await revoke({ token: tokens.refresh_token });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('when a revoked token reaches the auth service itself, then it is refused there too', async () => {
+      const { tokens } = await registerAndLogin(auth.url);
+      await revoke({ token: tokens.access_token });
+      const before = await counts();
+      const res = await postJson(
+        auth.url,
+        '/api/v1/auth/logout-all',
+        {},
+        { authorization: `Bearer ${tokens.access_token}` },
+      );
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+      expect(await counts()).toEqual(before);
+    });
+
     it('when logout-all has no user token, then 401 or 403 and nothing is written', async () => {
       const before = await counts();
       const none = await postJson(auth.url, '/api/v1/auth/logout-all', {});

@@ -1,7 +1,11 @@
 import type { Outbox } from '@portico/events';
-import type { Kysely } from 'kysely';
+import type { RevocationList } from '@portico/token-auth';
+import type { Kysely, Transaction } from 'kysely';
 import { createRefreshTokenRepository } from '../data/refresh-token-repository.js';
-import { createRevocationRepository } from '../data/revocation-repository.js';
+import {
+  createRevocationRepository,
+  type RevocationRepository,
+} from '../data/revocation-repository.js';
 import type { AuthDatabase } from '../data/schema.js';
 
 /**
@@ -30,45 +34,50 @@ export function createRevocations(deps: {
   accessTtlSeconds: number;
   clockSkewSeconds: number;
   now: () => number;
+  /** This service's own verifier's list: told of each revocation as it commits. */
+  list?: RevocationList;
 }) {
-  const { outbox, now } = deps;
+  const { now } = deps;
   const repository = createRevocationRepository(deps.db);
   // A token issued just now is still accepted this long (its exp, plus the verifiers' skew).
   const lastValidMs = () => now() + (deps.accessTtlSeconds + deps.clockSkewSeconds) * 1000;
+
+  /** Runs `work` and its event in one transaction; once committed, this service's list hears of it. */
+  async function revoke(
+    type: string,
+    data: Record<string, unknown>,
+    work: (revocations: RevocationRepository, trx: Transaction<AuthDatabase>) => Promise<void>,
+  ): Promise<void> {
+    await deps.outbox.transaction(async (trx, emit) => {
+      const revocations = createRevocationRepository(trx);
+      await revocations.deleteExpired(now());
+      await work(revocations, trx);
+      await emit(type, data);
+    });
+    deps.list?.apply({ type, data });
+  }
 
   return {
     /** One access token, by its `jti`, until its `exp` has passed for every verifier. */
     async revokeAccessToken(token: { jti: string; sub: string; exp: number }): Promise<void> {
       const expiresAt = (token.exp + deps.clockSkewSeconds) * 1000;
-      await outbox.transaction(async (trx, emit) => {
-        const revocations = createRevocationRepository(trx);
-        await revocations.deleteExpired(now());
-        await revocations.revokeToken({
-          jti: token.jti,
-          account_id: token.sub,
-          expires_at: expiresAt,
-        });
-        await emit('token.revoked', {
-          jti: token.jti,
-          accountId: token.sub,
-          expiresAt: seconds(expiresAt),
-        });
-      });
+      const data = { jti: token.jti, accountId: token.sub, expiresAt: seconds(expiresAt) };
+      await revoke('token.revoked', data, (revocations) =>
+        revocations.revokeToken({ jti: token.jti, account_id: token.sub, expires_at: expiresAt }),
+      );
     },
 
     /** A session ends: its refresh family is revoked and its access tokens refused (logout). */
     async revokeSession(sessionId: string, accountId: string): Promise<void> {
       const expiresAt = lastValidMs();
-      await outbox.transaction(async (trx, emit) => {
-        const revocations = createRevocationRepository(trx);
-        await revocations.deleteExpired(now());
+      const data = { sessionId, accountId, expiresAt: seconds(expiresAt) };
+      await revoke('session.revoked', data, async (revocations, trx) => {
         await createRefreshTokenRepository(trx).revokeFamily(sessionId);
         await revocations.revokeSession({
           session_id: sessionId,
           account_id: accountId,
           expires_at: expiresAt,
         });
-        await emit('session.revoked', { sessionId, accountId, expiresAt: seconds(expiresAt) });
       });
     },
 
@@ -76,16 +85,10 @@ export function createRevocations(deps: {
     async signOutEverywhere(accountId: string): Promise<void> {
       const before = now();
       const expiresAt = lastValidMs();
-      await outbox.transaction(async (trx, emit) => {
-        const revocations = createRevocationRepository(trx);
-        await revocations.deleteExpired(before);
+      const data = { accountId, before: seconds(before), expiresAt: seconds(expiresAt) };
+      await revoke('account.signed_out', data, async (revocations, trx) => {
         await createRefreshTokenRepository(trx).revokeAllOf(accountId);
         await revocations.signOut({ account_id: accountId, before, expires_at: expiresAt });
-        await emit('account.signed_out', {
-          accountId,
-          before: seconds(before),
-          expiresAt: seconds(expiresAt),
-        });
       });
     },
 

@@ -86,10 +86,11 @@ export function createSessions(deps: {
   async function rotate(refreshToken: string, clientId: string | null) {
     const row = await deps.refreshTokens.findByHash(hashToken(refreshToken));
     if (!row || (row.client_id ?? null) !== clientId) throw invalidRefresh();
-    if (row.state !== 'active') {
-      await deps.refreshTokens.revokeFamily(row.family_id);
-      throw invalidRefresh();
-    }
+    // A spent token presented again is theft (RFC 9700 §4.14.2): the whole session
+    // ends, its access tokens too. A revoked family stays revoked, with nothing to write.
+    if (row.state === 'rotated')
+      await deps.revocations.revokeSession(row.family_id, row.account_id);
+    if (row.state !== 'active') throw invalidRefresh();
     if (row.expires_at <= deps.now()) throw invalidRefresh();
     const account = await deps.accounts.findById(row.account_id);
     if (account?.status !== 'active') {
@@ -99,7 +100,7 @@ export function createSessions(deps: {
     // Losing the race to spend means another request presented the same
     // token at the same moment: indistinguishable from replay, so revoke.
     if (!(await deps.refreshTokens.spend(row.id))) {
-      await deps.refreshTokens.revokeFamily(row.family_id);
+      await deps.revocations.revokeSession(row.family_id, row.account_id);
       throw invalidRefresh();
     }
     const scope = row.scope ?? '';

@@ -58,7 +58,11 @@ export function revocationRoutes(deps: {
     if (found?.kind === 'access' && clientOf(found) === client?.clientId) {
       const { jti, sub, exp } = found.claims;
       await deps.revocations.revokeAccessToken({ jti, sub, exp: exp! });
-    } else if (found?.kind === 'refresh' && clientOf(found) === client?.clientId) {
+    } else if (
+      found?.kind === 'refresh' &&
+      found.row.state !== 'revoked' &&
+      clientOf(found) === client?.clientId
+    ) {
       await deps.revocations.revokeSession(found.row.family_id, found.row.account_id);
     }
     res.status(200).end();

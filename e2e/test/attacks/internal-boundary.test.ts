@@ -125,6 +125,7 @@ describe('service-token scopes at each internal endpoint', () => {
   type Endpoint = { process: ProcessName; path: () => string; scope: string };
   const ENDPOINTS: Endpoint[] = [
     { process: 'auth', path: () => `/internal/v1/accounts/${alice.id}`, scope: 'accounts:read' },
+    { process: 'auth', path: () => '/internal/v1/revocations', scope: 'revocations:read' },
     { process: 'user', path: () => `/internal/v1/users/${alice.id}`, scope: 'users:read' },
     {
       process: 'inventory',
@@ -139,14 +140,19 @@ describe('service-token scopes at each internal endpoint', () => {
   ];
   /** Each client with all its scopes, and narrowed to one it holds. */
   const HOLDERS: [ClientId, string | undefined, string[]][] = [
-    ['gateway', undefined, ['users:read', 'events:read']],
+    ['gateway', undefined, ['users:read', 'events:read', 'revocations:read', 'tokens:introspect']],
     ['gateway', 'events:read', ['events:read']],
-    ['user-service', undefined, ['accounts:read', 'events:read']],
+    ['user-service', undefined, ['accounts:read', 'events:read', 'revocations:read']],
     ['user-service', 'events:read', ['events:read']],
-    ['order-service', undefined, ['users:read', 'inventory:read', 'events:read']],
+    [
+      'order-service',
+      undefined,
+      ['users:read', 'inventory:read', 'events:read', 'revocations:read'],
+    ],
     ['order-service', 'users:read', ['users:read']],
     ['order-service', 'inventory:read', ['inventory:read']],
-    ['inventory-service', undefined, ['events:read']],
+    ['inventory-service', undefined, ['events:read', 'revocations:read']],
+    ['inventory-service', 'revocations:read', ['revocations:read']],
   ];
   const cases = HOLDERS.flatMap(([client, asked, holds]) =>
     ENDPOINTS.map(
