@@ -6,8 +6,8 @@ export { eventFeedRoutes } from './feed-routes.js';
 export { createInbox, type Handler, type Handlers, type Inbox, type Outcome } from './inbox.js';
 export { createOutbox, type Emit, envelopeOf, type Outbox, type OutboxFeed } from './outbox.js';
 export { type RedisConsumerOptions, startRedisConsumer } from './redis-consumer.js';
-export { followRevocations, type RevocationFeedOptions } from './revocation-feed.js';
 export { startRedisRelay } from './redis-relay.js';
+export { followRevocations, type RevocationFeedOptions } from './revocation-feed.js';
 export { deadLetterStreamOf, streamOf } from './streams.js';
 export { subscribe } from './subscriber.js';
 export {
