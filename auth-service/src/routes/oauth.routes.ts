@@ -18,6 +18,10 @@ type Login = operations['submitLogin'];
 const bearerChallenge = (error: 'invalid_token' | 'insufficient_scope', description: string) =>
   `Bearer realm="portico", error="${error}", error_description="${description}"`;
 
+/** A redirect with no body (express's would add "Found. Redirecting to …"); uncached, as it may carry a code. */
+const redirect = (res: Response, status: 302 | 303, location: string) =>
+  res.status(status).set('cache-control', 'no-store').location(location).end();
+
 const START_AGAIN = 'Go back to the application and sign in again.';
 
 /**
@@ -48,7 +52,8 @@ export function oauthRoutes(deps: {
     }
     if (checked.outcome === 'error') {
       const { redirectUri, error, description, state } = checked;
-      res.redirect(
+      redirect(
+        res,
         302,
         redirectWith(redirectUri, {
           error,
@@ -116,7 +121,8 @@ export function oauthRoutes(deps: {
     }
     const code = await deps.codes.issue(request, accountId);
     // 303 after a POST, so the browser follows with a GET (RFC 9700 §4.12).
-    res.redirect(
+    redirect(
+      res,
       303,
       redirectWith(request.redirectUri, { code, state: request.state, iss: deps.issuer }),
     );
@@ -186,7 +192,7 @@ export function oauthRoutes(deps: {
     if (typeof hint?.sid === 'string' && typeof hint.sub === 'string')
       await deps.sessions.endSession(hint.sid, hint.sub);
     if (target !== undefined)
-      return res.redirect(302, redirectWith(target, { state: query.state }));
+      return redirect(res, 302, redirectWith(target, { state: query.state }));
     sendMessagePage(res, 200, 'Signed out', 'You are signed out. You can close this page.');
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { contractSuite, OVERSIZED, PLAIN_TEXT } from '../support/contract-suite.js';
 import { ADMIN } from '../support/system.js';
 
@@ -14,6 +14,13 @@ const REVOKE = 'POST /api/v1/auth/revoke';
 const INTROSPECT = 'POST /api/v1/auth/introspect';
 const LOGOUT_ALL = 'POST /api/v1/auth/logout-all';
 const REVOCATIONS = 'GET /internal/v1/revocations';
+const AUTHORIZE = 'GET /api/v1/auth/authorize';
+const SUBMIT_LOGIN = 'POST /api/v1/auth/authorize';
+const USERINFO = 'GET /api/v1/auth/userinfo';
+const USERINFO_POST = 'POST /api/v1/auth/userinfo';
+const END_SESSION = 'GET /api/v1/auth/end-session';
+/** The development client `npm start` registers (PUBLIC_BASE_URL's default). */
+const DEMO = { client_id: 'portico-demo', redirect_uri: 'http://127.0.0.1:8080/demo/' };
 
 const form = (fields: Record<string, string>) => ({
   contentType: 'application/x-www-form-urlencoded',
@@ -112,6 +119,77 @@ describe('auth.yaml, against the running auth service', () => {
         .status,
     ).toBe(413);
     expect((await call(TOKEN, { body: credentials('gateway') })).status).toBe(415);
+  });
+
+  it('when a browser signs in through the hosted page, then the page, a 303 with a code, tokens, userinfo and end-session answer as the spec says; bad input is refused', async () => {
+    const user = await suite.newUser();
+    const verifier = randomBytes(32).toString('base64url');
+    const query = {
+      ...DEMO,
+      response_type: 'code',
+      scope: 'openid email profile',
+      state: 's',
+      nonce: 'n',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    };
+    const page = await call(AUTHORIZE, { query });
+    expect(page.status).toBe(200);
+    expect(
+      (await call(AUTHORIZE, { query: { ...query, code_challenge_method: 'plain' } })).status,
+    ).toBe(302);
+    expect(
+      (await call(AUTHORIZE, { query: { ...query, redirect_uri: 'https://evil.test/' } })).status,
+    ).toBe(400);
+    const hidden = (name: string) =>
+      String(page.body).match(new RegExp(`name="${name}" value="([^"]*)"`))![1]!;
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+    const login = {
+      email: user.email,
+      password: user.password,
+      request: hidden('request'),
+      csrf_token: hidden('csrf_token'),
+    };
+    expect(
+      (
+        await call(SUBMIT_LOGIN, {
+          raw: form({ ...login, password: 'wrong password' }),
+          headers: { cookie },
+        })
+      ).status,
+    ).toBe(400);
+    expect((await call(SUBMIT_LOGIN, { raw: form(login) })).status).toBe(403);
+    expect((await call(SUBMIT_LOGIN, { raw: PLAIN_TEXT })).status).toBe(415);
+    const signedIn = await call(SUBMIT_LOGIN, { raw: form(login), headers: { cookie } });
+    expect(signedIn.status).toBe(303);
+    const code = new URL(signedIn.headers.get('location')!).searchParams.get('code')!;
+
+    const grant = { grant_type: 'authorization_code', code, code_verifier: verifier, ...DEMO };
+    const tokens = await call(TOKEN, { raw: form(grant) });
+    expect(tokens.body.id_token).toEqual(expect.any(String));
+    expect((await call(USERINFO, { token: tokens.body.access_token })).body.email).toBe(user.email);
+    expect((await call(USERINFO_POST, { token: tokens.body.access_token })).status).toBe(200);
+    expect((await call(USERINFO, { token: tokens.body.id_token })).status).toBe(401);
+    expect((await call(USERINFO, { token: user.token })).status).toBe(403);
+
+    const hint = { id_token_hint: tokens.body.id_token };
+    expect(
+      (
+        await call(END_SESSION, {
+          query: { ...hint, post_logout_redirect_uri: 'https://evil.test/' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(END_SESSION, {
+          query: { ...hint, post_logout_redirect_uri: DEMO.redirect_uri, state: 'x' },
+        })
+      ).status,
+    ).toBe(302);
+    expect((await call(END_SESSION, { query: hint })).status).toBe(200);
+    // A redeemed code presented again: refused, in the RFC 6749 shape.
+    expect((await call(TOKEN, { raw: form(grant) })).body.error).toBe('invalid_grant');
   });
 
   it('when anyone reads the keys or the discovery document, then 200 and what the spec describes', async () => {
