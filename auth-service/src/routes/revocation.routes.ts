@@ -53,17 +53,15 @@ export function revocationRoutes(deps: {
         'Service tokens cannot be revoked; they expire within minutes.',
       );
     }
-    // Unknown, invalid, or another client's token: 200 and nothing done (RFC 7009 §2.2),
-    // so a client learns nothing about tokens that are not its own.
-    if (found?.kind === 'access' && clientOf(found) === client?.clientId) {
-      const { jti, sub, exp } = found.claims;
-      await deps.revocations.revokeAccessToken({ jti, sub, exp: exp! });
-    } else if (
-      found?.kind === 'refresh' &&
-      found.row.state !== 'revoked' &&
-      clientOf(found) === client?.clientId
-    ) {
-      await deps.revocations.revokeSession(found.row.family_id, found.row.account_id);
+    // Unknown, invalid, already revoked, or another client's: 200 and nothing done
+    // (RFC 7009 §2.2), so a client learns nothing about tokens that are not its own.
+    if (found && clientOf(found) === client?.clientId) {
+      if (found.kind === 'access') {
+        const { jti, sub, exp } = found.claims;
+        await deps.revocations.revokeAccessToken({ jti, sub, exp: exp! });
+      } else if (found.row.state !== 'revoked') {
+        await deps.revocations.revokeSession(found.row.family_id, found.row.account_id);
+      }
     }
     res.status(200).end();
   });
