@@ -34,7 +34,8 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
  * Finds what a presented token is, for revocation (RFC 7009) and
  * introspection (RFC 7662). Access tokens are JWS (three dot-separated
  * parts) and refresh tokens opaque random strings, so the form decides
- * where to look; `token_type_hint` only orders a search that is this cheap.
+ * where to look and `token_type_hint` is not needed (RFC 7009 §2.1 lets a
+ * server search every type whatever the hint).
  */
 export function createTokenInspection(deps: {
   verifier: TokenVerifier;
