@@ -43,6 +43,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { oauthRoutes } from './routes/oauth.routes.js';
+import { oidcRoutes } from './routes/oidc.routes.js';
 import { revocationRoutes } from './routes/revocation.routes.js';
 
 /** Accepted clock difference between issuer and verifiers; retired keys outlive their tokens by it. */
@@ -239,12 +240,19 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
             now,
           }),
           sessions,
+          issuer: config.TOKEN_ISSUER,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+        }),
+      );
+      app.use(
+        '/api/v1/auth',
+        oidcRoutes({
+          clients: oauthClients,
+          sessions,
           idTokens,
           accounts: accountRepository,
           verifier,
           isRevoked: revocations.isRevoked,
-          issuer: config.TOKEN_ISSUER,
-          publicBaseUrl: config.PUBLIC_BASE_URL,
         }),
       );
       app.use(

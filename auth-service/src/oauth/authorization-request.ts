@@ -129,14 +129,3 @@ export function checkAuthorizationRequest(
     },
   };
 }
-
-/** The client's redirect_uri with the answer's parameters added (its own query kept). */
-export function redirectWith(
-  redirectUri: string,
-  params: Record<string, string | undefined>,
-): string {
-  const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(params))
-    if (value !== undefined) url.searchParams.append(name, value);
-  return url.href;
-}
