@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { buildServices } from './support/processes.js';
 import { newShopper, type Shopper } from './support/shop.js';
 import { type System, startSystem } from './support/system.js';
 
@@ -51,6 +52,8 @@ if (!existsSync(CHROMIUM)) {
     let profile: string;
     let shopper: Shopper;
     beforeAll(async () => {
+      // The demo page serves the SDK's browser helper as built.
+      await buildServices();
       system = await startSystem({ issuerAtGateway: true });
       shopper = await newShopper(system.gateway, 'Ada Lovelace');
       profile = mkdtempSync(join(tmpdir(), 'portico-chromium-'));
@@ -59,7 +62,7 @@ if (!existsSync(CHROMIUM)) {
         headless: true,
         args: FLAGS,
       });
-    }, 60_000);
+    }, 300_000);
     afterAll(async () => {
       await context?.close();
       if (profile) rmSync(profile, { recursive: true, force: true });

@@ -24,6 +24,14 @@ const HEADERS = {
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
 const demoFile = (name: string) =>
   readFileSync(new URL(`../demo/${name}`, import.meta.url), 'utf8');
 
@@ -35,19 +43,22 @@ const demoFile = (name: string) =>
  */
 export function demoRouter(clientId: string): Router {
   const page = demoFile('index.html').replace('{{clientId}}', escapeAttribute(clientId));
-  const files: Record<string, [type: string, body: string]> = {
-    'app.js': ['text/javascript', demoFile('app.js')],
-    'demo.css': ['text/css', demoFile('demo.css')],
+  const files: Record<string, [type: string, body: () => string]> = {
+    'app.js': ['text/javascript', once(() => demoFile('app.js'))],
+    'demo.css': ['text/css', once(() => demoFile('demo.css'))],
+    // Read on first use: the SDK is built by `tsc -b` (npm start), not by the gateway.
     'browser-login.js': [
       'text/javascript',
-      readFileSync(createRequire(import.meta.url).resolve('@portico/sdk/browser-login'), 'utf8'),
+      once(() =>
+        readFileSync(createRequire(import.meta.url).resolve('@portico/sdk/browser-login'), 'utf8'),
+      ),
     ],
   };
   const router = Router({ caseSensitive: true, strict: true });
   router.get('/demo', (_req, res) => res.redirect(308, '/demo/'));
   router.get('/demo/', (_req, res) => res.set(HEADERS).type('html').send(page));
   for (const [name, [type, body]] of Object.entries(files)) {
-    router.get(`/demo/${name}`, (_req, res) => res.set(HEADERS).type(type).send(body));
+    router.get(`/demo/${name}`, (_req, res) => res.set(HEADERS).type(type).send(body()));
   }
   return router;
 }

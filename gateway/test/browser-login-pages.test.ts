@@ -1,3 +1,4 @@
+import { buildServices } from '../../e2e/test/support/processes.js';
 import { allReceived, send, useGateway } from './support/gateway-harness.js';
 
 /** Every URL a page loads: script and image sources, stylesheet and icon links. */
@@ -6,6 +7,8 @@ const referencedUrls = (html: string) =>
 
 describe('the pages that log in through the hosted login page (development defaults)', () => {
   const { upstreams, gateway } = useGateway();
+  // /demo/ serves the SDK's browser helper as built.
+  beforeAll(() => buildServices(), 240_000);
 
   it('when /docs starts Swagger UI, then Authorize uses the portico-docs client with PKCE and comes back to the served redirect page', async () => {
     const init = await send(gateway.url, { path: '/docs/assets/init.js' });
