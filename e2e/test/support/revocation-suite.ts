@@ -175,6 +175,36 @@ export function revocationSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
         await replica.close();
       }
     });
+
+    it('when the auth service is down as a replica starts, then it starts anyway and refuses the token once auth is back', async () => {
+      const shopper = await newShopper(system.gateway);
+      const revoked = await fetch(`${system.gateway}/api/v1/auth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: shopper.token }),
+      });
+      expect(revoked.status).toBe(200);
+
+      system.takeDown('auth');
+      let replica: Served;
+      try {
+        // Fails open: the replica serves while its seed is retried.
+        replica = await startUserReplica(system);
+        expect((await call(replica.url, '/readyz')).status).toBe(200);
+      } finally {
+        system.bringUp('auth');
+      }
+      try {
+        const target = {
+          name: 'replica started while auth was down',
+          check: (token: string) => call(replica.url, '/api/v1/users/me', { token }),
+        };
+        const ms = await refusedAfter(target, shopper.token, Date.now());
+        console.info(`${mode}: once auth was back, the replica refused the token after ${ms} ms`);
+      } finally {
+        await replica.close();
+      }
+    });
   });
 }
 
