@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 import { isCommonPassword } from './domain/common-passwords.js';
 import { SERVICE_CLIENTS } from './domain/service-clients.js';
-import { oauthClientsField, oauthClientsFileField } from './oauth/clients.js';
+import { oauthClientsField, oauthClientsFileField } from './oauth/client-config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -87,7 +87,7 @@ export function readConfig(env: Env = process.env) {
     ADMIN_PASSWORD: adminPassword(env),
     SERVICE_CLIENT_SECRETS: clientSecrets(env),
     TRUST_PROXY: z.string().default('loopback, uniquelocal'),
-    /** OAuth clients (browser apps, servers) as JSON, or the path of a JSON file; see oauth/clients.ts. */
+    /** OAuth clients (browser apps, servers) as JSON, or the path of a JSON file; see oauth/client-config.ts. */
     OAUTH_CLIENTS: oauthClientsField(env),
     OAUTH_CLIENTS_FILE: oauthClientsFileField(env),
   });

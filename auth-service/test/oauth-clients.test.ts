@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@portico/config';
 import { readConfig } from '../src/config.js';
-import { createOAuthClients, defaultOAuthClients } from '../src/oauth/clients.js';
+import { defaultOAuthClients } from '../src/oauth/client-config.js';
+import { createOAuthClients } from '../src/oauth/clients.js';
 import { makeAuthDir } from './support/auth-harness.js';
 
 const SECRET = 'a-confidential-secret-of-40-characters!!';
