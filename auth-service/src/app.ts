@@ -107,6 +107,9 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     await accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
 
+  // This service refuses revoked tokens too (key rotation, logout-all, userinfo): its
+  // list hears of its own revocations as they commit, and of other replicas' on the stream.
+  const revocationList = createRevocationList();
   const issuer = createTokenIssuer(
     keyRing,
     {
@@ -114,12 +117,10 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       audience: config.TOKEN_AUDIENCE,
       accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       serviceTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+      signedOutBefore: revocationList.signedOutBefore,
     },
     now,
   );
-  // This service refuses revoked tokens too (key rotation, logout-all, userinfo): its
-  // list hears of its own revocations as they commit, and of other replicas' on the stream.
-  const revocationList = createRevocationList();
   const verifier = createTokenVerifier({
     getKey: keyRing.getKey,
     issuer: config.TOKEN_ISSUER,

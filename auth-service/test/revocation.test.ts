@@ -386,6 +386,15 @@ describe('token revocation, introspection and sign-out', () => {
         data: { accountId: id, before: expect.any(Number), expiresAt: expect.any(Number) },
       });
       expect(event.data.before).toBeGreaterThanOrEqual(decodeJwt(second.access_token).iat!);
+
+      // A login at once, in the same second as the cut-off, is not refused by it.
+      const again = (await postJson(auth.url, '/api/v1/auth/login', { email, password })).body;
+      expect(decodeJwt(again.access_token).iat).toBeGreaterThan(event.data.before);
+      expect((await asGateway(again.access_token)).body.active).toBe(true);
+      const refreshed = await postJson(auth.url, '/api/v1/auth/refresh', {
+        refresh_token: again.refresh_token,
+      });
+      expect(refreshed.status).toBe(200);
     });
 
     it('when a spent refresh token is presented again, then the session ends, its newest access token too', async () => {

@@ -7,6 +7,13 @@ export type TokenSettings = {
   audience: string;
   accessTtlSeconds: number;
   serviceTtlSeconds: number;
+  /**
+   * The subject's latest "sign out everywhere" (NumericDate). Tokens issued at
+   * or before it are refused, and `iat` has whole seconds: a token issued in
+   * that same second is stamped the next one, so a login right after a
+   * sign-out works.
+   */
+  signedOutBefore?: (subject: string) => number | undefined;
 };
 
 /** Signs RFC 9068 access tokens (`typ: at+jwt`) for users and for service clients. */
@@ -17,7 +24,8 @@ export function createTokenIssuer(keys: KeyRing, settings: TokenSettings, now: (
     ttlSeconds: number,
   ): Promise<string> {
     const { kid, key } = await keys.signingKey();
-    const issuedAt = Math.floor(now() / 1000);
+    const cutOff = settings.signedOutBefore?.(subject);
+    const issuedAt = Math.max(Math.floor(now() / 1000), cutOff === undefined ? 0 : cutOff + 1);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'at+jwt' })
       .setIssuer(settings.issuer)

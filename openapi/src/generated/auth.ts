@@ -182,7 +182,7 @@ export interface paths {
         put?: never;
         /**
          * Sign out everywhere
-         * @description Revokes every refresh family of the caller's account and refuses every access token issued to it until now, at the gateway and every service within a second. A login in the same second as the sign-out (token `iat` has whole seconds) is refused too; log in again a second later.
+         * @description Revokes every refresh family of the caller's account and refuses every access token issued to it until now, at the gateway and every service within a second. A login right after it gets tokens stamped after the cut-off, so they work.
          */
         post: operations["logoutAll"];
         delete?: never;

@@ -16,6 +16,8 @@ export type RevocationList = {
   isRevoked: (caller: Caller) => boolean;
   /** An `auth` event: `token.revoked`, `session.revoked`, `account.signed_out`; others are ignored. */
   apply: (event: { type: string; data: unknown }) => void;
+  /** The account's "signed out everywhere" cut-off (NumericDate), if one is in force. */
+  signedOutBefore: (accountId: string) => number | undefined;
   /** Adds every entry of a snapshot (at start, and when resynchronising). */
   load: (snapshot: RevocationSnapshot) => void;
   /** Entries held (ids and sign-outs). */
@@ -120,6 +122,11 @@ export function createRevocationList(
       if (caller.iat <= entry.before) return true;
       if (entry.ids.has(caller.jti)) return true;
       return caller.kind === 'user' && caller.sid !== undefined && entry.ids.has(caller.sid);
+    },
+
+    signedOutBefore(accountId) {
+      const before = accounts.get(accountId)?.before;
+      return before ? before : undefined;
     },
 
     apply({ type, data }) {

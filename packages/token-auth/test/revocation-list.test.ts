@@ -74,6 +74,8 @@ describe('the revocation list', () => {
     expect(list.isRevoked(user({ iat: before, sid: 'b' }))).toBe(true);
     expect(list.isRevoked(user({ iat: before + 1, sid: 'c' }))).toBe(false);
     expect(list.isRevoked(user({ sub: 'account-2', iat: before - 60 }))).toBe(false);
+    expect(list.signedOutBefore('account-1')).toBe(before);
+    expect(list.signedOutBefore('account-2')).toBeUndefined();
   });
 
   it('when entries reach their expiry, then the sweep drops them', async () => {
