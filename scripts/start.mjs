@@ -342,16 +342,15 @@ function printWelcome(admin) {
     `    curl -s -X POST ${gateway}/api/v1/auth/login \\`,
     `      -H 'content-type: application/json' -d '${body}'`,
     '',
-    `  This banner is kept in ${bannerFile}${process.stdin.isTTY ? '; Enter shows it again' : ''}.`,
+    `  This banner is kept in ${bannerFile}.`,
     '  Ctrl-C stops everything.',
   ];
   writeFileSync(bannerFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   chmodSync(bannerFile, 0o600);
+  // A file rather than a key press to show it again: reading the terminal would
+  // stop a backgrounded `npm start &` (SIGTTIN) and everything it started.
   const [title, ...rest] = lines;
-  const show = () => process.stdout.write(`\n${paint(1, title)}\n${rest.join('\n')}\n\n`);
-  show();
-  // Line-buffered stdin: Ctrl-C still reaches us as SIGINT.
-  if (process.stdin.isTTY) process.stdin.on('data', show);
+  process.stdout.write(`\n${paint(1, title)}\n${rest.join('\n')}\n\n`);
 }
 
 async function main() {

@@ -1,5 +1,4 @@
 import { BadRequestError } from '@portico/errors';
-import { quietRequest } from '@portico/logging';
 import { requireScope } from '@portico/token-auth';
 import { Router } from 'express';
 import type { OutboxFeed } from './outbox.js';
@@ -26,8 +25,6 @@ function intParam(value: unknown, name: string, fallback: number, max: number): 
 export function eventFeedRoutes(outbox: OutboxFeed, draining?: AbortSignal): Router {
   const router = Router();
   router.get('/events', requireScope('events:read'), async (req, res) => {
-    // Every consumer polls again as soon as a poll ends: at info they would be most of the log.
-    quietRequest(res);
     const limit = intParam(req.query.limit, 'limit', 100, MAX_LIMIT) || 1;
     const waitMs = intParam(req.query.waitMs, 'waitMs', 0, MAX_WAIT_MS);
     if (req.query.after === 'latest') {

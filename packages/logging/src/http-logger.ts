@@ -7,20 +7,19 @@ import { traceContextFrom, traceparentOf } from './trace-context.js';
 
 type WithCaller = IncomingMessage & { caller?: { sub?: string; clientId?: string } };
 
-const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
-
-/** Responses whose request, if it succeeds, is logged at debug (see quietRequest). */
-const quiet = new WeakSet<ServerResponse>();
-
 /**
- * Logs this request at debug instead of info when it succeeds: for requests
- * that arrive all the time by design, such as an event feed's long polls (one
- * per consumer every 20 s), which would otherwise drown the traffic a person
- * reads the log for (issue 14). A failure is still a warning or an error.
+ * Requests that come all the time by design, logged at debug when they succeed
+ * so they do not drown the traffic a person reads the log for (issue 14):
+ * probes and scrapes every few seconds, and the event feed's long polls
+ * (packages/events, one per consumer every 20 s). By path, not by a mark the
+ * route sets: a poll its consumer abandons while it is being authenticated, as
+ * at every shutdown, never reaches the route. A failure is still a warning or an error.
  */
-export function quietRequest(res: ServerResponse): void {
-  quiet.add(res);
-}
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/internal/v1/events']);
+
+/** The path as requested: inside a mounted router express has cut its prefix off `url`. */
+const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
+  (req.originalUrl ?? req.url ?? '').split('?')[0]!;
 
 /** A 503 with Retry-After: a live service refusing at once because it is full, not failing. */
 const isShedding = (res: ServerResponse) =>
@@ -42,14 +41,13 @@ export function requestLogger(logger: Logger): RequestHandler {
     logger,
     quietReqLogger: true,
     genReqId: (req) => (req as IncomingMessage & { traceId?: string }).id as string,
-    // Probes and scrapes arrive every few seconds; at debug they do not drown the traffic.
     // A shed request is a warning: a flood of them must not drown real errors.
     customLogLevel: (req, res, err) =>
       err || (res.statusCode >= 500 && !isShedding(res))
         ? 'error'
         : res.statusCode >= 400
           ? 'warn'
-          : quiet.has(res) || PROBES.has((req.url ?? '').split('?')[0]!)
+          : QUIET_PATHS.has(pathOf(req))
             ? 'debug'
             : 'info',
     customSuccessMessage: () => 'request completed',

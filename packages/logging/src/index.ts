@@ -1,4 +1,4 @@
-export { quietRequest, requestLogger } from './http-logger.js';
+export { requestLogger } from './http-logger.js';
 export { chooseLogFormat, type LogFormat } from './log-format.js';
 export { createLogger, type Logger } from './logger.js';
 export { currentContext, propagationHeaders, runWithContext } from './request-context.js';
