@@ -101,6 +101,14 @@ export interface components {
             next: number;
             source: string;
         };
+        /**
+         * @example {
+         *       "sku": "SKU-WEBCAM",
+         *       "name": "HD webcam",
+         *       "priceCents": 4900,
+         *       "stock": 50
+         *     }
+         */
         NewProduct: {
             name: string;
             priceCents: number;

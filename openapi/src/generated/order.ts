@@ -110,9 +110,24 @@ export interface components {
             detail?: string;
             status: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "sku": "SKU-KEYBOARD",
+         *           "quantity": 1
+         *         },
+         *         {
+         *           "sku": "SKU-MOUSE",
+         *           "quantity": 2
+         *         }
+         *       ]
+         *     }
+         */
         NewOrder: {
             items: {
                 quantity: number;
+                /** @example SKU-KEYBOARD */
                 sku: string;
             }[];
         };
