@@ -190,7 +190,7 @@ describe('token revocation, introspection and sign-out', () => {
         ),
         await revoke({ token: tokens.access_token, client_id: 'nobody' }),
         await revoke({ token: tokens.access_token, client_id: 'spa', client_secret: 'x' }),
-        await revoke({ token: tokens.access_token }, { authorization: 'Bearer whatever' }),
+        await revoke({ token: tokens.access_token }, { authorization: 'Digest whatever' }),
       ];
       for (const res of answers) {
         expect(res.status).toBe(401);
@@ -203,6 +203,16 @@ describe('token revocation, introspection and sign-out', () => {
       }
       expect(await counts()).toEqual(before);
       expect((await asGateway(tokens.access_token)).body.active).toBe(true);
+    });
+
+    it('when a first-party app sends its Bearer header along, then it is ignored and the token revoked', async () => {
+      const { tokens } = await registerAndLogin(auth.url);
+      const res = await revoke(
+        { token: tokens.access_token },
+        { authorization: `Bearer ${tokens.access_token}` },
+      );
+      expect(res.status).toBe(200);
+      expect((await asGateway(tokens.access_token)).body.active).toBe(false);
     });
 
     it('when a public client names itself, then it may revoke its own tokens', async () => {

@@ -36,10 +36,13 @@ export function revocationRoutes(deps: {
   router.post('/revoke', async (req: SpecRequest<Revoke>, res: SpecResponse<Revoke>) => {
     const { token, client_id, client_secret } = req.body;
     // A first-party app (JSON login, no OAuth client) proves itself by holding
-    // the token: RFC 7009 §5 leaves who may revoke to the server's policy.
-    const named = req.headers.authorization !== undefined || client_id !== undefined;
+    // the token: RFC 7009 §5 leaves who may revoke to the server's policy. A
+    // Bearer header is no client authentication (an SDK may send it anyway): ignored.
+    const authorization = req.headers.authorization;
+    const basic = authorization !== undefined && !/^bearer /i.test(authorization);
+    const named = basic || client_id !== undefined;
     const client = named
-      ? deps.clients.authenticate(req.headers.authorization, {
+      ? deps.clients.authenticate(basic ? authorization : undefined, {
           ...(client_id !== undefined && { client_id }),
           ...(client_secret !== undefined && { client_secret }),
         })

@@ -244,7 +244,8 @@ export interface paths {
          *     An OAuth client authenticates (client_secret_basic or client_secret_post; a public client names
          *     its `client_id`) and may revoke only tokens issued to it (`azp`). A first-party app that logged in
          *     with `/api/v1/auth/login` has no client: its token alone is enough to revoke itself (RFC 7009 §5
-         *     leaves this policy to the server). An unknown, invalid or expired token, or one issued to another
+         *     leaves this policy to the server); an `Authorization: Bearer` header is not client authentication
+         *     and is ignored. An unknown, invalid or expired token, or one issued to another
          *     client, is answered 200 and nothing is done (§2.2). Service tokens are not revocable
          *     (`unsupported_token_type`): they live minutes.
          */
