@@ -175,7 +175,11 @@ describe('fuzzing every public operation through the gateway', () => {
     expect(added('products')).toEqual([...world.accepted.products].sort());
     expect(added('orders')).toEqual([...world.accepted.orders].sort());
     // The fuzzer reached every handler, and every operation that takes input was refused some of it.
-    const neverAccepted = OPERATIONS.filter((op) => !tally.get(op.id)?.get('2xx'));
+    // The login form needs the signed request and cookie of a page it was served with, which no
+    // generated request has; the contract and the OAuth suites post it as a browser does.
+    const neverAccepted = OPERATIONS.filter(
+      (op) => op.id !== 'submitLogin' && !tally.get(op.id)?.get('2xx'),
+    );
     const takesInput = (op: (typeof OPERATIONS)[number]) =>
       op.parameters.length > 0 || op.body !== undefined || !op.anonymous;
     const neverRefused = OPERATIONS.filter((op) => takesInput(op) && !tally.get(op.id)?.get('4xx'));

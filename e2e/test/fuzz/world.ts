@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { codeFlowTokens } from '../support/hosted-login.js';
 import { adminToken, newProduct, newShopper, type Shopper } from '../support/shop.js';
 import { ADMIN, call, type System, within } from '../support/system.js';
 import type { Context, FuzzCase } from './fuzz-case.js';
@@ -67,7 +68,10 @@ export function difference(before: Snapshot, after: Snapshot): string | undefine
  */
 export async function createWorld(system: System, spec: Schema) {
   const gateway = system.gateway;
-  const user = await newShopper(gateway, 'Fuzz User');
+  // The fuzzing user signs in through the hosted login page (an OAuth access token, scope
+  // openid): userinfo accepts it, and every other operation must take it as any user token.
+  const shopper = await newShopper(gateway, 'Fuzz User');
+  const user = { ...shopper, token: (await codeFlowTokens(gateway, shopper)).access_token };
   const victim = await newShopper(gateway, 'Fuzz Victim');
   const admin = await adminToken(gateway);
   const adminId = (await call(gateway, '/api/v1/users/me', { token: admin })).body.id as string;
@@ -122,6 +126,8 @@ export async function createWorld(system: System, spec: Schema) {
     ];
     // Real skus make orders that reserve stock; a new product wants a new sku.
     if (operation === 'placeOrder') entries.push(['sku', pick(pools.skus)]);
+    // The grant the fuzzer's service credentials can use; the other grants need a code or an OAuth refresh token.
+    if (operation === 'token') entries.push(['grant_type', fc.constant('client_credentials')]);
     if (operation === 'login')
       entries.push(['email', pick(pools.emails)], ['password', fc.constant(user.password)]);
     return new Map(entries);

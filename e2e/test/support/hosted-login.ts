@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from 'node:crypto';
+
 /**
  * The hosted login page driven with plain HTTP, as a browser would: GET the
  * authorization URL, keep the CSRF cookie, POST the form, read `Location`.
@@ -70,4 +72,50 @@ export async function signInThroughPage(
   if (answer.status !== 303 || !answer.location)
     throw new Error(`login form: ${answer.status} ${answer.html.slice(0, 400)}`);
   return answer.location;
+}
+
+/** The development client every e2e system registers (PUBLIC_BASE_URL's default). */
+export const DEMO_CLIENT = { clientId: 'portico-demo', redirectUri: 'http://127.0.0.1:8080/demo/' };
+
+/**
+ * Tokens of the authorization code flow with PKCE for `credentials`, as a
+ * public client gets them: the page, the form, and the code redeemed.
+ */
+export async function codeFlowTokens(
+  gateway: string,
+  credentials: { email: string; password: string },
+  client = DEMO_CLIENT,
+): Promise<{ access_token: string; refresh_token: string; id_token: string; scope: string }> {
+  const verifier = randomBytes(32).toString('base64url');
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: client.redirectUri,
+    scope: 'openid profile email',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const back = await signInThroughPage(
+    gateway,
+    `${gateway}/api/v1/auth/authorize?${query}`,
+    credentials,
+  );
+  const res = await fetch(`${gateway}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: back.searchParams.get('code') ?? '',
+      code_verifier: verifier,
+      client_id: client.clientId,
+      redirect_uri: client.redirectUri,
+    }),
+  });
+  if (res.status !== 200) throw new Error(`code redemption: ${res.status}`);
+  return res.json() as Promise<{
+    access_token: string;
+    refresh_token: string;
+    id_token: string;
+    scope: string;
+  }>;
 }
