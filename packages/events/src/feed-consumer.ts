@@ -1,7 +1,6 @@
 import type { ServiceClient } from '@portico/http-client';
-import type { Logger } from '@portico/logging';
+import { type Logger, outageLog } from '@portico/logging';
 import type { EventEnvelope } from './envelope.js';
-import { feedOutageLog } from './feed-outage.js';
 import type { Inbox } from './inbox.js';
 
 type FeedPage = { events: (EventEnvelope & { position: number })[]; next: number };
@@ -37,7 +36,12 @@ export function startFeedConsumer(options: FeedConsumerOptions) {
   const waitMs = options.waitMs ?? 20_000;
   const maxAttempts = options.maxAttempts ?? 5;
   const stop = new AbortController();
-  const outage = feedOutageLog({ logger, message: 'event feed unavailable', source });
+  const outage = outageLog({
+    logger,
+    down: 'event feed unavailable',
+    up: 'event feed reachable again',
+    fields: { source },
+  });
 
   async function deliver(event: EventEnvelope & { position: number }): Promise<void> {
     const { position, ...envelope } = event;

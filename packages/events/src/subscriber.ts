@@ -1,8 +1,7 @@
 import type { ServiceClient } from '@portico/http-client';
-import type { Logger } from '@portico/logging';
+import { type Logger, outageLog } from '@portico/logging';
 import type { Redis } from 'ioredis';
 import type { EventEnvelope } from './envelope.js';
-import { feedOutageLog } from './feed-outage.js';
 import { envelopeField, type StreamReply, streamOf } from './streams.js';
 
 type FeedPage = { events: EventEnvelope[]; next: number };
@@ -29,10 +28,11 @@ export function subscribe(options: {
   // time, and a caller's short timeout (the gateway's is 500 ms) would fail every read.
   const blocking = options.redis?.duplicate({ commandTimeout: undefined });
   blocking?.on('error', () => {});
-  const outage = feedOutageLog({
+  const outage = outageLog({
     logger,
-    message: 'event subscription interrupted',
-    source: options.source,
+    down: 'event subscription interrupted',
+    up: 'event subscription resumed',
+    fields: { source: options.source },
   });
 
   // Kept across reconnects, so events published while a read failed are not skipped.

@@ -1,28 +1,32 @@
-import type { Logger } from '@portico/logging';
+import type { Logger } from 'pino';
 
 /**
- * Shorter than `npm start`'s 60 s readiness deadline, so a feed that never
+ * Shorter than `npm start`'s 60 s readiness deadline, so a dependency that never
  * comes up is warned about before the start gives up; longer than the few
- * seconds the auth service and the producers take to boot on a loaded machine.
+ * seconds the auth service and the others take to boot on a loaded machine.
  */
 export const START_GRACE_MS = 30_000;
 const REPEAT_EVERY = 20;
 
 /**
- * How a follower of an event feed reports that the feed cannot be reached,
- * without a screenful of warnings while the services start together (issue 14).
- * Until the feed has answered once, failures within the grace period are debug:
- * the producer, or the auth service that issues the token to read it, is still
- * starting. After that, the first failure of an outage is a warning, then every
- * 20th, and the recovery from a warned outage is one info line.
+ * How a loop that keeps trying a dependency (an event feed, the auth service)
+ * reports that it cannot reach it, without a screenful of warnings while the
+ * services start together (issue 14). Until the dependency has answered once,
+ * failures within the grace period are debug: it is still starting. After
+ * that, the first failure of an outage is a warning, then every 20th, and the
+ * end of a warned outage is one info line.
  */
-export function feedOutageLog(options: {
+export function outageLog(options: {
   logger: Logger;
-  message: string;
-  source: string;
+  /** The warning, e.g. "event feed unavailable". */
+  down: string;
+  /** The line when it answers again, e.g. "event feed reachable again". */
+  up: string;
+  /** Fields for every line, e.g. `{ source: 'auth' }`. */
+  fields?: Record<string, unknown>;
   graceMs?: number;
 }) {
-  const { logger, message, source } = options;
+  const { logger, down, up, fields } = options;
   const graceEnds = Date.now() + (options.graceMs ?? START_GRACE_MS);
   let answered = false;
   let warned = false;
@@ -32,17 +36,17 @@ export function feedOutageLog(options: {
     /** Counts a failed try and logs it as above; returns the failures in a row, for backoff. */
     failed(error: unknown): number {
       failures += 1;
-      const fields = { err: (error as Error).message, source, failures };
-      if (!answered && Date.now() < graceEnds) logger.debug(fields, `${message} (starting up)`);
+      const line = { ...fields, err: (error as Error).message, failures };
+      if (!answered && Date.now() < graceEnds) logger.debug(line, `${down} (starting up)`);
       else if (!warned || failures % REPEAT_EVERY === 0) {
-        logger.warn(fields, message);
+        logger.warn(line, down);
         warned = true;
       }
       return failures;
     },
-    /** The feed answered. */
+    /** The dependency answered. */
     answered(): void {
-      if (warned) logger.info({ source, failures }, 'event feed reachable again');
+      if (warned) logger.info({ ...fields, failures }, up);
       answered = true;
       warned = false;
       failures = 0;
