@@ -1,4 +1,10 @@
-import { type AuthHarness, registerAndLogin, startAuth } from './support/auth-harness.js';
+import { rmSync } from 'node:fs';
+import {
+  type AuthHarness,
+  makeAuthDir,
+  registerAndLogin,
+  startAuth,
+} from './support/auth-harness.js';
 import {
   AUTHORIZE,
   authorizeParams,
@@ -210,6 +216,41 @@ describe('the authorization endpoint and its login page', () => {
       expect(right.status).toBe(429);
       expect(right.headers.get('retry-after')).toMatch(/^\d+$/);
     });
+  });
+
+  it('when one replica served the page and another receives the form, then the sign-in completes: nothing was held in memory', async () => {
+    const dir = makeAuthDir();
+    const first = await startAuth(OAUTH_ENV, { dir });
+    const second = await startAuth(OAUTH_ENV, { dir });
+    try {
+      const someone = await registerAndLogin(first.url);
+      const page = await openLoginPage(first.url, authorizeParams(challenge));
+      const answer = await submitLogin(second.url, page, someone);
+      expect(answer.status).toBe(303);
+      expect(answer.location?.searchParams.get('code')).toBeTruthy();
+    } finally {
+      await second.stop();
+      await first.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the page was left open over 10 minutes, then its form is refused; across a key rotation it still works', async () => {
+    let clock = Date.now();
+    const timed = await startAuth(OAUTH_ENV, { now: () => clock });
+    try {
+      const someone = await registerAndLogin(timed.url);
+      const stale = await openLoginPage(timed.url, authorizeParams(challenge));
+      const fresh = await openLoginPage(timed.url, authorizeParams(challenge));
+      await timed.keyRing.rotate();
+      expect((await submitLogin(timed.url, fresh, someone)).status).toBe(303);
+      clock += 601_000;
+      const answer = await submitLogin(timed.url, stale, someone);
+      expect(answer.status).toBe(400);
+      expect(answer.html).toContain('expired');
+    } finally {
+      await timed.stop();
+    }
   });
 
   it('when the authorize form is posted as JSON, then 415 and no page', async () => {
