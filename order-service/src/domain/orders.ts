@@ -32,7 +32,10 @@ function visibleTo(order: Order | undefined, caller: Caller): order is Order {
   );
 }
 
-async function userStatus(users: UserStatusCache, userId: string): Promise<UserStatus | undefined> {
+/** All the orders need of the user directory: a user's status, cached. */
+export type UserStatuses = Pick<UserStatusCache, 'get'>;
+
+async function userStatus(users: UserStatuses, userId: string): Promise<UserStatus | undefined> {
   try {
     return await users.get(userId);
   } catch (error) {
@@ -48,7 +51,7 @@ async function userStatus(users: UserStatusCache, userId: string): Promise<UserS
 export function createOrders(deps: {
   repository: OrderRepository;
   outbox: Outbox<OrderDatabase>;
-  users: UserStatusCache;
+  users: UserStatuses;
   now: () => number;
 }) {
   const { repository, outbox, now } = deps;
