@@ -17,6 +17,7 @@ const owner = (sub: string): Caller => ({
   sub,
   roles: ['user'],
   jti: randomUUID(),
+  iat: 0,
   exp: 0,
 });
 
