@@ -39,6 +39,18 @@ const MAX_NONCE = 255;
 
 type Query = Record<string, unknown>;
 
+/** The parameters read past the client check; each may be given once. */
+const SINGLE_PARAMETERS = [
+  'response_type',
+  'response_mode',
+  'code_challenge',
+  'code_challenge_method',
+  'scope',
+  'state',
+  'nonce',
+  'prompt',
+];
+
 /** A parameter given once as a string; a repeated one (RFC 6749 §3.1: MUST NOT) is `null`. */
 function single(query: Query, name: string): string | undefined | null {
   const value = query[name];
@@ -75,10 +87,7 @@ export function checkAuthorizationRequest(
     error,
     description,
   });
-  const named = ['response_type', 'code_challenge', 'code_challenge_method', 'scope', 'nonce'];
-  const repeated = [...named, 'state', 'prompt', 'response_mode'].find(
-    (name) => single(query, name) === null,
-  );
+  const repeated = SINGLE_PARAMETERS.find((name) => single(query, name) === null);
   if (repeated) return fail('invalid_request', `${repeated} is given more than once.`);
   if (state !== undefined && state !== null && state.length > MAX_STATE)
     return fail('invalid_request', `state is longer than ${MAX_STATE} characters.`);
