@@ -100,6 +100,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     registry: metrics.registry,
     readiness: upstreamChecks([...upstreams.values()]),
     metricsToken: config.METRICS_TOKEN,
+    docs: { oauthClientId: config.DOCS_OAUTH_CLIENT_ID },
+    demoClientId: config.DEMO_OAUTH_CLIENT_ID,
   });
 
   const revocations = followRevocations({
