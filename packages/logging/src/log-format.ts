@@ -39,11 +39,12 @@ type RequestLine = {
 };
 
 /**
- * A stream that turns each JSON line into one readable line before writing it
- * on (an error's stack still follows on lines of its own): pino-pretty's formatter, called synchronously in this thread, so there is
- * no worker to flush and nothing is lost when the process exits. A request line
- * reads `GET /api/v1/orders 200 12 ms`; the service name is left out because
- * `npm start` prefixes every line with it. Coloured unless NO_COLOR is set.
+ * A stream that turns each JSON line into one readable line (an error's stack
+ * still follows on lines of its own) before writing it on. pino-pretty's
+ * formatter runs synchronously in this thread: no worker to flush, nothing lost
+ * when the process exits. A request line reads `GET /api/v1/orders 200 12 ms`;
+ * the service name is left out because `npm start` prefixes every line with it.
+ * Coloured unless NO_COLOR is set.
  */
 export function prettyStream(
   destination: DestinationStream,
