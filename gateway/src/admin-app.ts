@@ -1,5 +1,5 @@
 import { notFoundHandler, problemErrorHandler } from '@portico/errors';
-import { type ReadinessChecks, runChecks } from '@portico/lifecycle';
+import { type ReadinessChecks, sharedChecks } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
@@ -44,12 +44,13 @@ export function createAdminApp(options: AdminAppOptions): Express {
   });
 
   const ops = opsAccess(options.metricsToken);
+  const readiness = sharedChecks(options.readiness);
   const routes = Router({ caseSensitive: true, strict: true });
   routes.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
   routes.get('/readyz', async (req, res) => {
-    const { ok, checks } = await runChecks(options.readiness);
+    const { ok, checks } = await readiness();
     const status = ok ? 'ready' : 'unavailable';
     res
       .status(ok ? 200 : 503)

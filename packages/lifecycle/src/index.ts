@@ -1,4 +1,11 @@
-export { healthRouter, type ReadinessChecks, runChecks } from './health.js';
+export {
+  healthRouter,
+  READINESS_FRESH_MS,
+  type Readiness,
+  type ReadinessChecks,
+  runChecks,
+  sharedChecks,
+} from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { runService, type ServiceConfig, type ServiceParts } from './run-service.js';
 export { type Served, type ServeOptions, serve } from './serve.js';

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@portico/logging';
-import { createServiceApp, type ReadinessChecks, type Served, serve } from '../src/index.js';
+import {
+  createServiceApp,
+  READINESS_FRESH_MS,
+  type ReadinessChecks,
+  type Served,
+  serve,
+} from '../src/index.js';
 
 const logger = createLogger({ service: 'test-service', level: 'silent' });
 let served: Served | undefined;
@@ -48,5 +54,35 @@ describe('/readyz, misbehaving checks', () => {
   it('when there are no checks, then /readyz is 200', async () => {
     const answer = await readyz({});
     expect(answer).toEqual({ status: 200, body: { status: 'ready', checks: {} } });
+  });
+});
+
+describe('/readyz under a flood', () => {
+  it('when a hundred probes ask at once, then the dependency is checked once, and again only once the answer is stale', async () => {
+    let checked = 0;
+    let up = true;
+    const app = createServiceApp({
+      service: 'test-service',
+      logger,
+      readiness: {
+        database: async () => {
+          checked += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          if (!up) throw new Error('down');
+        },
+      },
+      routes: () => {},
+    });
+    served = await serve(app, { port: 0, host: '127.0.0.1', logger, drainMs: 100 });
+    const probe = async () => (await fetch(`${served!.url}/readyz`)).status;
+
+    const statuses = await Promise.all(Array.from({ length: 100 }, probe));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(checked).toBe(1);
+
+    up = false;
+    await new Promise((resolve) => setTimeout(resolve, READINESS_FRESH_MS + 50));
+    expect(await probe()).toBe(503);
+    expect(checked).toBe(2);
   });
 });

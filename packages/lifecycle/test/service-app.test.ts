@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@portico/logging';
 import { Router } from 'express';
-import { createServiceApp, type ReadinessChecks, type Served, serve } from '../src/index.js';
+import {
+  createServiceApp,
+  READINESS_FRESH_MS,
+  type ReadinessChecks,
+  type Served,
+  serve,
+} from '../src/index.js';
 
 const logger = createLogger({ service: 'test-service', level: 'silent' });
 const SECRET = 'postgres://app:hunter2@db.internal/orders';
@@ -100,9 +106,10 @@ describe('createServiceApp, health endpoints', () => {
     expect(answer.json()).toEqual({ status: 'ready', checks: { database: 'ok', cache: 'ok' } });
   });
 
-  it('when one check fails, then /readyz is 503 naming that check', async () => {
+  it('when one check fails, then /readyz is 503 naming that check (once the last answer is stale)', async () => {
     health.cache = false;
     try {
+      await new Promise((resolve) => setTimeout(resolve, READINESS_FRESH_MS + 20));
       const answer = await call('/readyz');
       expect(answer.status).toBe(503);
       expect(answer.json()).toEqual({
