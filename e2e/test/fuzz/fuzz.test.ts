@@ -177,8 +177,11 @@ describe('fuzzing every public operation through the gateway', () => {
     // The fuzzer reached every handler, and every operation that takes input was refused some of it.
     // The login form needs the signed request and cookie of a page it was served with, which no
     // generated request has; the contract and the OAuth suites post it as a browser does.
+    // Introspection needs a confidential client's secret or a service token with tokens:introspect,
+    // which no actor here holds; the contract, revocation and openid-client suites are accepted there.
+    const unacceptable = new Set(['submitLogin', 'introspectToken']);
     const neverAccepted = OPERATIONS.filter(
-      (op) => op.id !== 'submitLogin' && !tally.get(op.id)?.get('2xx'),
+      (op) => !unacceptable.has(op.id) && !tally.get(op.id)?.get('2xx'),
     );
     const takesInput = (op: (typeof OPERATIONS)[number]) =>
       op.parameters.length > 0 || op.body !== undefined || !op.anonymous;

@@ -110,9 +110,14 @@ export async function createWorld(system: System, spec: Schema) {
     products: new Set<string>(),
     orders: new Set<string>(),
   };
+  /** The actors' tokens: an accepted logoutAll ends the actor's sessions, and `settle` signs it in again. */
   const tokens = { user: user.token, admin };
+  const signInAgain = {
+    user: async () => (await codeFlowTokens(gateway, shopper)).access_token,
+    admin: () => adminToken(gateway),
+  };
   const tokenOf = (actor: FuzzCase['actor']) =>
-    actor === 'admin' ? admin : actor === 'user' ? user.token : undefined;
+    actor === 'admin' ? tokens.admin : actor === 'user' ? tokens.user : undefined;
 
   const known = (operation: string): Known => {
     const entries: [string, fc.Arbitrary<unknown>][] = [
@@ -151,10 +156,10 @@ export async function createWorld(system: System, spec: Schema) {
 
   async function snapshot(): Promise<Snapshot> {
     const [users, products, userOrders, adminOrders, jwks] = await Promise.all([
-      allPages(gateway, '/api/v1/users', admin),
+      allPages(gateway, '/api/v1/users', tokens.admin),
       allPages(gateway, '/api/v1/inventory/products'),
-      allPages(gateway, '/api/v1/orders', user.token),
-      allPages(gateway, '/api/v1/orders', admin),
+      allPages(gateway, '/api/v1/orders', tokens.user),
+      allPages(gateway, '/api/v1/orders', tokens.admin),
       call(gateway, '/.well-known/jwks.json'),
     ]);
     return {
@@ -188,13 +193,18 @@ export async function createWorld(system: System, spec: Schema) {
         await within(
           5000,
           async () =>
-            (await call(gateway, `/api/v1/users/${body.id}`, { token: admin })).status === 200,
+            (await call(gateway, `/api/v1/users/${body.id}`, { token: tokens.admin })).status ===
+            200,
         );
         break;
       }
       case 'login':
       case 'refresh':
         pools.refreshTokens.push(String(body.refresh_token));
+        break;
+      case 'logoutAll':
+        if (c.actor === 'user' || c.actor === 'admin')
+          tokens[c.actor] = await signInAgain[c.actor]();
         break;
       case 'createProduct':
         accepted.products.add(String(body.sku));
