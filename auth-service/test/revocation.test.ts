@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
+import { createAccountRepository } from '../src/data/account-repository.js';
 import {
   type AuthHarness,
   postForm,
@@ -309,6 +310,13 @@ describe('token revocation, introspection and sign-out', () => {
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ active: false });
       }
+    });
+
+    it('when the account is disabled, then its access and refresh tokens are inactive', async () => {
+      const { id, tokens } = await registerAndLogin(auth.url);
+      await createAccountRepository(auth.database.db, Date.now).update(id, { status: 'disabled' });
+      expect((await asGateway(tokens.access_token)).body).toEqual({ active: false });
+      expect((await asGateway(tokens.refresh_token)).body).toEqual({ active: false });
     });
 
     it('when the caller is not allowed, then 401 invalid_client', async () => {
