@@ -48,7 +48,7 @@ export function createRevocationList(
     onOverflow?: () => void;
   } = {},
 ): RevocationList {
-  const maxEntries = options.maxEntries ?? 100_000;
+  const maxEntries = Math.max(1, options.maxEntries ?? 100_000);
   const nowSeconds = () => Math.floor((options.now ?? Date.now)() / 1000);
   const accounts = new Map<string, Entry>();
   let size = 0;
