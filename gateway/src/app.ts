@@ -51,6 +51,9 @@ function preflight(cors: Cors): Stage {
 }
 
 /** The last stage before the proxy: what the upstream may see of the client's request. */
+/** The probes orchestrators and start-up waits ask often; both are answered from memory. */
+const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
 const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
   prepareUpstreamHeaders(req, trace, traceparent);
   // The target goes upstream as sent (upstream.ts): less a fragment, which is
@@ -186,7 +189,21 @@ export function createGateway(deps: GatewayDeps): Gateway {
       caller: undefined,
       upstreamError: undefined,
     });
-    admin(req, res);
+    // Probes are answered from memory (readiness is shared, sharedChecks) and
+    // come often from orchestrators and start-up waits: they are not counted.
+    if (PROBES.has(path)) {
+      admin(req, res);
+      return;
+    }
+    const allowed = rateLimits.ownAnswers(req, res, path);
+    if (allowed === true) admin(req, res);
+    else if (allowed !== false) {
+      // The store falls back to memory when Redis fails; should it still fail, nothing is counted.
+      allowed.then(
+        (go) => go && admin(req, res),
+        () => admin(req, res),
+      );
+    }
   };
 
   // Routed requests set no header until their answer: every answer to them,

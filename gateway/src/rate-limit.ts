@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { TooManyRequestsError } from '@portico/errors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { problemFrom, TooManyRequestsError, writeProblem } from '@portico/errors';
 import type { Logger } from '@portico/logging';
 import {
   type ClientRateLimitInfo,
@@ -82,6 +82,17 @@ export type RateLimits = {
    * verification each, so it is counted before the work (issue 12).
    */
   tokenChecks: Stage;
+  /**
+   * What the gateway answers itself (docs, spec, metrics, 404s, refused
+   * `/internal/` spellings), per client address, in a budget of its own:
+   * otherwise a flood of unknown paths or metric scrapes would cost nothing
+   * (issue 12). True when the request may go on; else the 429 was written.
+   */
+  ownAnswers: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ) => boolean | Promise<boolean>;
   /** Where the counts go now. */
   store: () => StoreKind;
   close: () => void;
@@ -158,5 +169,23 @@ export function createRateLimits(options: {
     return buffered.then((read) => (read ? limitLogin(exchange) : false));
   };
 
-  return { perCaller, login, tokenChecks, store: stores.kind, close: stores.close };
+  const ownStore = stores.create('own');
+  ownStore.init?.({ windowMs: WINDOW_MS } as Options);
+  const ownAnswers = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const decide = (counted: ClientRateLimitInfo) => {
+      if (counted.totalHits <= options.perMinute) return true;
+      metrics.limited('gateway', 'own');
+      const resetMs = counted.resetTime ? counted.resetTime.getTime() - Date.now() : WINDOW_MS;
+      const error = new TooManyRequestsError(
+        resetMs / 1000,
+        `Too many requests from one address: the limit is ${options.perMinute} a minute.`,
+      );
+      writeProblem(res, problemFrom(error, path), error.headers);
+      return false;
+    };
+    const counted = ownStore.increment(`own:${clientAddress(req)}`);
+    return counted instanceof Promise ? counted.then(decide) : decide(counted);
+  };
+
+  return { perCaller, login, tokenChecks, ownAnswers, store: stores.kind, close: stores.close };
 }
