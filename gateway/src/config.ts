@@ -2,6 +2,7 @@ import {
   httpUrl,
   isProduction,
   loadConfig,
+  logFormat,
   logLevel,
   port,
   positiveInt,
@@ -66,6 +67,7 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: redisPrefix(),
     LOG_LEVEL: logLevel(),
+    LOG_FORMAT: logFormat(),
     TOKEN_ISSUER: tokenIssuer(),
     TOKEN_AUDIENCE: tokenAudience(),
     /** The gateway's own client-credentials login, for `/internal/` user look-ups. */

@@ -51,6 +51,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const logLevel = () =>
   z.enum(LOG_LEVELS, mustBe(`one of ${LOG_LEVELS.join(', ')}`)).default('info');
 
+/** Checked here so a wrong value is a config error, not a logger's stack trace; @portico/logging reads it. */
+export const logFormat = () => z.enum(['pretty', 'json'], mustBe('pretty or json')).optional();
+
 /**
  * Secret values published in this repository: the development defaults of
  * every service client and the sample in .env.example. Anyone can read them,

@@ -3,6 +3,7 @@ export {
   httpUrl,
   isProduction,
   isPublishedSecret,
+  logFormat,
   logLevel,
   nonNegativeInt,
   PUBLISHED_SECRETS,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   DEFAULT_URLS,
   httpUrl,
+  logFormat,
   logLevel,
   port,
   redisPrefix,
@@ -32,6 +33,7 @@ export function serviceEnvShape(
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: redisPrefix(),
     LOG_LEVEL: logLevel(),
+    LOG_FORMAT: logFormat(),
     AUTH_SERVICE_URL: httpUrl(DEFAULT_URLS.auth),
     TOKEN_ISSUER: tokenIssuer(),
     TOKEN_AUDIENCE: tokenAudience(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig, port, secret } from '../src/index.js';
+import { ConfigError, loadConfig, logFormat, port, secret } from '../src/index.js';
 
 const schemaFor = (env: Record<string, string>) =>
   z.object({ PORT: port(8001), SIGNING_SECRET: secret('dev-secret', env) });
@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schemaFor({}), { PORT: 'eighty' })).toThrow(
       'PORT must be a port number 0–65535, got "eighty"',
     );
+  });
+
+  it('when LOG_FORMAT is neither pretty nor json, then it is a config error naming both, not a logger crash later', () => {
+    const schema = z.object({ LOG_FORMAT: logFormat() });
+    expect(loadConfig(schema, { LOG_FORMAT: 'json' })).toEqual({ LOG_FORMAT: 'json' });
+    expect(loadConfig(schema, {})).toEqual({});
+    const error = catchConfigError(() => loadConfig(schema, { LOG_FORMAT: 'fancy' }));
+    expect(error.problems).toEqual(['LOG_FORMAT must be pretty or json, got "fancy"']);
   });
 
   it('when PORT is not a port number, then the message says what a port is and quotes the value', () => {
