@@ -333,7 +333,8 @@ function printWelcome(admin) {
   const lines = [
     'Portico is running (embedded mode).',
     `  Gateway   ${gateway}`,
-    `  API docs  ${gateway}/docs`,
+    `  API docs  ${gateway}/docs      (Authorize logs in through the hosted page)`,
+    `  Demo app  ${gateway}/demo/     (a browser app: log in, order, log out)`,
     `  Admin     ${admin.email}  /  ${password}`,
     ...(admin.file ? [`            (password kept in ${admin.file})`] : []),
     `  Data      ${dataDir}`,
