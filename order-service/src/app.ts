@@ -18,9 +18,11 @@ import type { OrderConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createOrderRepository } from './data/order-repository.js';
 import type { OrderDatabase } from './data/schema.js';
+import { createOrderWatch } from './domain/order-watch.js';
 import { createOrders } from './domain/orders.js';
 import { sagaEventHandlers, startSagaTimeouts } from './domain/saga.js';
 import { orderRoutes } from './routes/orders.routes.js';
+import { createStreamSlots } from './routes/stream-slots.js';
 
 export type OrderDeps = {
   /** Aborted when the server starts draining: the event feed's long polls end early. */
@@ -82,6 +84,17 @@ export async function createOrderService(
     overdue: repository.overdue,
   });
   const orders = createOrders({ repository, outbox, users: users.statuses, now });
+  const watch = createOrderWatch({
+    findMany: repository.findMany,
+    intervalMs: config.ORDER_STREAM_POLL_MS,
+    logger,
+  });
+  const slots = createStreamSlots({
+    maxOpen: config.ORDER_STREAMS_MAX,
+    maxPerUser: config.ORDER_STREAMS_PER_USER,
+  });
+  // Open event streams end when draining starts, or they would hold the drain.
+  deps.draining?.addEventListener('abort', slots.endAll, { once: true });
   const revocations = followRevocations({
     authUrl: config.AUTH_SERVICE_URL,
     clientId: config.SERVICE_CLIENT_ID,
@@ -109,13 +122,15 @@ export async function createOrderService(
         }),
       );
       app.use(requireAuth(verifier));
-      app.use('/api/v1/orders', orderRoutes({ orders, repository }));
+      app.use('/api/v1/orders', orderRoutes({ orders, repository, watch, slots }));
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });
   return {
     app,
     close: async () => {
+      slots.endAll();
+      watch.stop();
       await timeouts.stop();
       await events.stop();
       await Promise.all([users.close(), inventoryFeed.close(), revocations.close()]);

@@ -16,6 +16,12 @@ export function readConfig(env: Env = process.env) {
       /** How long a user's status is trusted without a `user.*` event. */
       USER_CACHE_TTL_SECONDS: positiveInt(30),
       USER_CACHE_NEGATIVE_TTL_SECONDS: positiveInt(5),
+      /** Order event streams open at once in this process; past it, 503 with Retry-After. */
+      ORDER_STREAMS_MAX: positiveInt(1000),
+      /** Order event streams one user may hold open at once; past it, 429. */
+      ORDER_STREAMS_PER_USER: positiveInt(5),
+      /** How often open streams re-read their orders (one query for all of them). */
+      ORDER_STREAM_POLL_MS: positiveInt(300),
     }),
     env,
   );

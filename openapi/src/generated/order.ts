@@ -15,7 +15,8 @@ export interface paths {
          * Place an order
          * @description Checks the user with the user service, then writes the order `pending`;
          *     the saga with the inventory service settles it as `confirmed`,
-         *     `rejected` or `cancelled` (poll `GET /api/v1/orders/{id}`). With an
+         *     `rejected` or `cancelled` (poll `GET /api/v1/orders/{id}`, or follow
+         *     `GET /api/v1/orders/{id}/events`). With an
          *     `Idempotency-Key`, a repeated request returns the same order and
          *     reserves nothing again.
          */
@@ -57,6 +58,36 @@ export interface paths {
          * @description The order becomes `cancelled` and the inventory service releases its stock.
          */
         post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The order's saga steps as server-sent events (its owner or an admin)
+         * @description A `text/event-stream` (WHATWG HTML, server-sent events): one event per
+         *     step of the order's `history`, first every step so far, then each new
+         *     one as it happens; the stream ends after the first terminal step
+         *     (`confirmed`, `rejected`, `cancelled`). Each event is `event: status`,
+         *     `id:` the step's index in `history`, and `data:` the order as of that
+         *     step (its `status` and `history` then; the other fields as they are
+         *     now). A comment line (`: keep-alive`) comes every 15 s while nothing
+         *     happens. Reconnect with `Last-Event-ID` to receive only the steps after
+         *     it; a client that already has the terminal step gets 204, which tells
+         *     an EventSource to stop. New steps are noticed within the service's
+         *     `ORDER_STREAM_POLL_MS` (300 ms), whichever replica wrote them.
+         */
+        get: operations["watchOrder"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -417,6 +448,63 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    watchOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The index of the last step the client has (code `INVALID_LAST_EVENT_ID` when not a number). */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of the order's steps. */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The client's `Last-Event-ID` is the terminal step already; nothing more will come. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The user holds too many open streams already (code `TOO_MANY_USER_STREAMS`, `ORDER_STREAMS_PER_USER`), or the gateway's rate limit (code `RATE_LIMITED`). */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This replica has as many streams open as it allows (code `TOO_MANY_STREAMS`, `ORDER_STREAMS_MAX`), or a dependency is down (as for every operation). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     readEventFeed: {

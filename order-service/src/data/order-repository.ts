@@ -143,6 +143,13 @@ export function createOrderRepository(db: Kysely<OrderDatabase>) {
       return rows.map((r) => r.id);
     },
 
+    /** The orders among `ids` that exist, in no particular order: one query for every open stream. */
+    async findMany(ids: readonly string[]): Promise<Order[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
+      return rows.map(toOrder);
+    },
+
     async find(id: string): Promise<Order | undefined> {
       const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toOrder(row);

@@ -5,7 +5,10 @@ import type { operations } from '@portico/openapi/order';
 import { callerOf, requireUser } from '@portico/token-auth';
 import { Router } from 'express';
 import { type OrderRepository, orderCursorKey } from '../data/order-repository.js';
+import type { OrderWatch } from '../domain/order-watch.js';
 import type { Orders } from '../domain/orders.js';
+import { orderEvents } from './order-events.js';
+import type { StreamSlots } from './stream-slots.js';
 
 type PlaceOrder = operations['placeOrder'];
 type ListOrders = operations['listOrders'];
@@ -13,7 +16,12 @@ type GetOrder = operations['getOrder'];
 type CancelOrder = operations['cancelOrder'];
 
 /** `/api/v1/orders`, behind `requireAuth`; bodies and parameters were validated against openapi/order.yaml. */
-export function orderRoutes(deps: { orders: Orders; repository: OrderRepository }): Router {
+export function orderRoutes(deps: {
+  orders: Orders;
+  repository: OrderRepository;
+  watch: OrderWatch;
+  slots: StreamSlots;
+}): Router {
   const { orders, repository } = deps;
   const router = Router();
   router.use(requireUser);
@@ -41,6 +49,8 @@ export function orderRoutes(deps: { orders: Orders; repository: OrderRepository 
   router.get('/:id', async (req: SpecRequest<GetOrder>, res: SpecResponse<GetOrder>) => {
     res.json(await orders.get(req.params.id, callerOf(req)));
   });
+
+  router.get('/:id/events', orderEvents(deps));
 
   router.post(
     '/:id/cancel',
