@@ -1,5 +1,5 @@
-import { notFoundHandler, problemErrorHandler } from '@portico/errors';
-import { type ReadinessChecks, sharedChecks } from '@portico/lifecycle';
+import { notFoundHandler, problemErrorHandler, UnprocessableError } from '@portico/errors';
+import type { Readiness } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
@@ -10,12 +10,16 @@ import { type JsonObject, publishedSpec } from './public-spec.js';
 
 /** The probes the admin app serves: labelled as themselves, logged at debug. */
 export const ADMIN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+/** Where the operator asks for the routes file to be read again (as SIGHUP does). */
+export const RELOAD_PATH = '/admin/routes/reload';
 
 export type AdminAppOptions = {
   logger: Logger;
   registry: Registry;
-  /** Each upstream's health check; `/readyz` is 503 naming the ones that fail. */
-  readiness: ReadinessChecks;
+  /** The upstreams' health, shared between probes; `/readyz` is 503 naming the ones that fail. */
+  readiness: () => Promise<Readiness>;
+  /** Re-reads the routes file: the problems when it was refused (`POST /admin/routes/reload`). */
+  reloadRoutes?: () => { reloaded: true } | { reloaded: false; problems: readonly string[] };
   /** Bearer token for `/metrics` and readiness detail; unset: loopback peers only. */
   metricsToken?: string;
   /** The merged public spec; by default read from the services' specs, once, at start. */
@@ -44,7 +48,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
   });
 
   const ops = opsAccess(options.metricsToken);
-  const readiness = sharedChecks(options.readiness);
+  const { readiness } = options;
   const routes = Router({ caseSensitive: true, strict: true });
   routes.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
@@ -64,6 +68,27 @@ export function createAdminApp(options: AdminAppOptions): Express {
       .set('content-type', options.registry.contentType)
       .set('cache-control', 'no-store')
       .send(await options.registry.metrics());
+  });
+
+  // Like /metrics: the operator's, from loopback or with METRICS_TOKEN. A file
+  // that fails validation changes nothing; the answer lists why (issue 13).
+  routes.post(RELOAD_PATH, (req, res) => {
+    const refusal = ops.refusal(req);
+    if (refusal) throw refusal;
+    const outcome = options.reloadRoutes?.() ?? {
+      reloaded: false,
+      problems: ['Reloading is off.'],
+    };
+    res.set('cache-control', 'no-store');
+    if (outcome.reloaded) {
+      res.json({ status: 'reloaded' });
+      return;
+    }
+    throw new UnprocessableError(
+      'The routes file was refused; the running table keeps serving.',
+      'ROUTES_FILE_INVALID',
+      { extensions: { errors: outcome.problems } },
+    );
   });
 
   app.use(routes);

@@ -1,11 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ConfigError } from '@portico/config';
 import { followRevocations } from '@portico/events';
 import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createTokenVerifier } from '@portico/token-auth';
 import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { ADMIN_PATHS, createAdminApp } from './admin-app.js';
+import { ADMIN_PATHS, createAdminApp, RELOAD_PATH } from './admin-app.js';
 import { bodyLimit } from './body-limit.js';
 import type { GatewayConfig } from './config.js';
 import { type Cors, createCors } from './cors.js';
@@ -19,8 +20,10 @@ import { internalError, sendProblem } from './problems.js';
 import { createRateLimits } from './rate-limit.js';
 import { upstreamChecks } from './readiness.js';
 import { createRequestLog } from './request-log.js';
-import { canonicalPath, routeFor, type UpstreamName } from './route-table.js';
-import { createUpstream, type Upstream } from './upstream.js';
+import { canonicalPath, routeFor } from './route-table.js';
+import type { EndpointPool } from './routing/endpoint-pool.js';
+import { buildRouteTable, type RouteTable } from './routing/route-table-builder.js';
+import { DEFAULT_ROUTES_FILE, loadRoutesFile, type RoutesSpec } from './routing/routes-file.js';
 import { userStatusStage } from './user-status.js';
 
 export type GatewayDeps = {
@@ -28,7 +31,11 @@ export type GatewayDeps = {
   logger: Logger;
   /** The shared cache tier (and rate-limit store) when REDIS_URL is set. */
   redis?: Redis;
+  /** The validated routes file; by default read from GATEWAY_ROUTES_FILE (or the shipped one) here. */
+  routes?: RoutesSpec;
 };
+
+export type ReloadOutcome = { reloaded: true } | { reloaded: false; problems: readonly string[] };
 
 export type Gateway = {
   /** The node:http request listener: hand it to `serve()` or `http.createServer()`. */
@@ -37,6 +44,12 @@ export type Gateway = {
   registry: Registry;
   /** The callers' statuses; `user.*` events invalidate entries through it. */
   userStatuses: UserStatusCache;
+  /**
+   * Reads the routes file again and swaps the table in: requests already
+   * routed finish on the old one. A file that fails validation is refused
+   * (logged with its problems) and the running table keeps serving.
+   */
+  reload: () => ReloadOutcome;
   /** Closes the upstreams' pooled sockets; call after the server has drained. */
   close: () => Promise<void>;
 };
@@ -53,6 +66,9 @@ function preflight(cors: Cors): Stage {
 /** The last stage before the proxy: what the upstream may see of the client's request. */
 /** The probes orchestrators and start-up waits ask often; both are answered from memory. */
 const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+/** The per-caller limit of the route: the gateway's, or the route's own budget. */
+const routeRateLimit: Stage = (exchange) => exchange.route.limiter(exchange);
 
 const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
   prepareUpstreamHeaders(req, trace, traceparent);
@@ -74,34 +90,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
   const metrics = createGatewayMetrics();
   const cors = createCors(config.CORS_ORIGINS);
-  const targets: Record<UpstreamName, string> = {
-    'auth-service': config.AUTH_SERVICE_URL,
-    'user-service': config.USER_SERVICE_URL,
-    'order-service': config.ORDER_SERVICE_URL,
-    'inventory-service': config.INVENTORY_SERVICE_URL,
-  };
-  const upstreams = new Map<UpstreamName, Upstream>(
-    (Object.keys(targets) as UpstreamName[]).map((name) => [
-      name,
-      createUpstream({
-        name,
-        url: targets[name],
-        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-        retries: config.UPSTREAM_RETRIES,
-        breaker: {
-          failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
-          halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
-        },
-        bodyLimitBytes: config.BODY_LIMIT_BYTES,
-        metrics,
-        logger,
-      }),
-    ]),
-  );
   const admin = createAdminApp({
     logger,
     registry: metrics.registry,
-    readiness: upstreamChecks([...upstreams.values()]),
+    readiness: () => readiness(),
+    reloadRoutes: () => reload(),
     metricsToken: config.METRICS_TOKEN,
     docs: { oauthClientId: config.DOCS_OAUTH_CLIENT_ID },
     demoClientId: config.DEMO_OAUTH_CLIENT_ID,
@@ -148,18 +141,51 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
   });
 
+  const routesFile = config.GATEWAY_ROUTES_FILE ?? DEFAULT_ROUTES_FILE;
+  const tableDeps = { config, metrics, logger, limiterFor: rateLimits.forRoute };
+  let table: RouteTable = buildRouteTable(
+    deps.routes ?? loadRoutesFile(routesFile, config),
+    tableDeps,
+  ).table;
+  let readiness = upstreamChecks([...table.pools.values()]);
+  /** Pools a reload replaced: still draining the requests that started on them. */
+  const retiredPools = new Set<EndpointPool>();
+
+  const reload = (): ReloadOutcome => {
+    let spec: RoutesSpec;
+    try {
+      spec = loadRoutesFile(routesFile, config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(
+        { file: routesFile, problems: error.problems },
+        'routes file refused; the running table keeps serving',
+      );
+      return { reloaded: false, problems: error.problems };
+    }
+    const built = buildRouteTable(spec, tableDeps, table);
+    table = built.table;
+    readiness = upstreamChecks([...table.pools.values()]);
+    for (const pool of built.retired) retiredPools.add(pool);
+    logger.info(
+      { file: routesFile, routes: table.routes.map((route) => route.pattern) },
+      'routes file reloaded',
+    );
+    return { reloaded: true };
+  };
+
   const stages: Stage[] = [
     ...(cors ? [preflight(cors)] : []),
-    bodyLimit(config.BODY_LIMIT_BYTES),
+    bodyLimit,
     edgeAuth({ verifier, metrics, countCheck: rateLimits.tokenChecks }),
     userStatusStage(userStatuses),
     // Login after the per-caller limit: a client over that one is refused before
     // its body is read, and the stricter login policy is the one its headers show.
-    rateLimits.perCaller,
+    routeRateLimit,
     rateLimits.login,
     upstreamHeaders,
   ];
-  const forward = (exchange: Exchange) => upstreams.get(exchange.route.upstream)!.forward(exchange);
+  const forward = (exchange: Exchange) => exchange.route.forward(exchange);
   const fail = (exchange: Exchange, error: unknown) => {
     logger.error({ err: error, requestId: exchange.trace.requestId }, 'gateway stage failed');
     sendProblem(exchange, internalError());
@@ -183,7 +209,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       req,
       startedAt,
       trace,
-      label: known ? path : (docsRoute(path) ?? 'unmatched'),
+      label: known || path === RELOAD_PATH ? path : (docsRoute(path) ?? 'unmatched'),
       upstream: 'gateway',
       quiet: known,
       caller: undefined,
@@ -214,7 +240,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const trace = traceContextFrom(req.headers);
     const traceparent = traceparentOf(trace);
     const path = canonicalPath(req.url ?? '');
-    const route = path === null ? null : routeFor(path);
+    // The table is read once: a reload during this request does not change its route.
+    const route = path === null ? null : routeFor(path, table.routes);
     if (route === null) {
       toAdmin(req, res, startedAt, trace, traceparent);
       return;
@@ -238,8 +265,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     listener,
     registry: metrics.registry,
     userStatuses,
+    reload,
     close: async () => {
-      for (const upstream of upstreams.values()) upstream.close();
+      for (const pool of [...table.pools.values(), ...retiredPools]) pool.close();
       await Promise.all([userDirectory.close(), revocations.close()]);
       rateLimits.close();
     },

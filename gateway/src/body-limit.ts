@@ -3,25 +3,24 @@ import type { Stage } from './pipeline.js';
 import { payloadTooLarge, sendProblem } from './problems.js';
 
 /**
- * Refuses a declared body over the limit before any upstream is contacted, and
- * marks a body of unknown length (chunked) to be counted while it streams.
- * `Connection: close` on the 413 so Node does not read the unwanted body to
- * keep the connection.
+ * Refuses a declared body over the route's limit (its `bodyLimitBytes`, else
+ * BODY_LIMIT_BYTES) before any upstream is contacted, and marks a body of
+ * unknown length (chunked) to be counted while it streams. `Connection: close`
+ * on the 413 so Node does not read the unwanted body to keep the connection.
  */
-export function bodyLimit(limitBytes: number): Stage {
-  return (exchange) => {
-    const declared = exchange.req.headers['content-length'];
-    if (declared !== undefined) {
-      if (Number(declared) <= limitBytes) return true;
-      sendProblem(exchange, payloadTooLarge(limitBytes), {
-        connection: 'close',
-      });
-      return false;
-    }
-    exchange.countBody = exchange.req.headers['transfer-encoding'] !== undefined;
-    return true;
-  };
-}
+export const bodyLimit: Stage = (exchange) => {
+  const declared = exchange.req.headers['content-length'];
+  if (declared !== undefined) {
+    const limitBytes = exchange.route.bodyLimitBytes;
+    if (Number(declared) <= limitBytes) return true;
+    sendProblem(exchange, payloadTooLarge(limitBytes), {
+      connection: 'close',
+    });
+    return false;
+  }
+  exchange.countBody = exchange.req.headers['transfer-encoding'] !== undefined;
+  return true;
+};
 
 /**
  * Counts a streamed body on its way to the upstream and cuts it once it passes

@@ -50,6 +50,11 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     USER_SERVICE_URL: httpUrl('http://127.0.0.1:8001'),
     ORDER_SERVICE_URL: httpUrl('http://127.0.0.1:8002'),
     INVENTORY_SERVICE_URL: httpUrl('http://127.0.0.1:8003'),
+    /**
+     * The routes file (YAML or JSON; docs/configuration.md "Routes file"); unset:
+     * gateway/routes.yaml, the shipped table. Read again on SIGHUP.
+     */
+    GATEWAY_ROUTES_FILE: z.string().min(1).optional(),
     /** Per try; a slower upstream answer is a 504. */
     UPSTREAM_TIMEOUT_MS: positiveInt(5000),
     /** Tries after the first, for repeatable requests on connection errors, 502 and 503. */

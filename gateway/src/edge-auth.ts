@@ -53,10 +53,32 @@ export function edgeAuth(deps: {
   countCheck: Stage;
 }): Stage {
   const admit = (exchange: Exchange, caller: Caller): boolean => {
-    if (caller.kind !== 'user') {
+    const { role, scope } = exchange.route;
+    // A `scope` route is for machine clients: a service token granted the scope.
+    if (scope !== undefined) {
+      if (caller.kind !== 'service' || !caller.scopes.includes(scope)) {
+        return refuse(
+          exchange,
+          new ForbiddenError(
+            `This needs a service token with the "${scope}" scope.`,
+            'INSUFFICIENT_SCOPE',
+            {
+              headers: {
+                'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"`,
+              },
+            },
+          ),
+        );
+      }
+    } else if (caller.kind !== 'user') {
       return refuse(
         exchange,
         new ForbiddenError('Service tokens are not accepted here.', 'USER_TOKEN_REQUIRED'),
+      );
+    } else if (role !== undefined && !caller.roles.includes(role)) {
+      return refuse(
+        exchange,
+        new ForbiddenError(`This needs the "${role}" role.`, 'ROLE_REQUIRED'),
       );
     }
     exchange.caller = caller;

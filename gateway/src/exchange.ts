@@ -3,6 +3,7 @@ import type { TraceContext } from '@portico/logging';
 import type { Caller } from '@portico/token-auth';
 import type { Cors } from './cors.js';
 import type { Route } from './route-table.js';
+import type { Endpoint } from './routing/endpoint-pool.js';
 
 /**
  * One proxied request on its way through the gateway: what the stages learned
@@ -41,6 +42,8 @@ export type Exchange = {
   timedOut: boolean;
   /** Calls made to the upstream so far: 1 + retries. */
   tries: number;
+  /** The upstream endpoint the current try goes to (resilience.ts picks it). */
+  endpoint: Endpoint | undefined;
   /** The request to the upstream, once it has a socket. */
   upstreamRequest: ClientRequest | undefined;
   /** Why the upstream call failed (a Node error code), for the log line. */
@@ -96,6 +99,7 @@ export function startExchange(
     bodyTooLarge: false,
     timedOut: false,
     tries: 0,
+    endpoint: undefined,
     upstreamRequest: undefined,
     upstreamError: undefined,
     cors: fields.cors,

@@ -74,6 +74,12 @@ function limiterStage(policy: Policy, store: Store, metrics: RateLimitMetrics): 
 export type RateLimits = {
   /** Every routed request: per verified user, per client address when anonymous. */
   perCaller: Stage;
+  /**
+   * The per-caller limit of a route with `rateLimitPerMinute` of its own: a
+   * budget per caller for that route alone, made once per pattern and limit
+   * (a reload that keeps them keeps the counts). Unset: `perCaller`.
+   */
+  forRoute: (pattern: string, perMinute: number | undefined) => Stage;
   /** `POST /api/v1/auth/login` and the login form: per client address and email; reads the (small) body. */
   login: Stage;
   /**
@@ -132,6 +138,29 @@ export function createRateLimits(options: {
     metrics,
   );
 
+  const routeLimits = new Map<string, Stage>();
+  const forRoute = (pattern: string, perMinute: number | undefined): Stage => {
+    if (perMinute === undefined) return perCaller;
+    const name = `route:${pattern}:${perMinute}`;
+    let stage = routeLimits.get(name);
+    if (stage === undefined) {
+      stage = limiterStage(
+        {
+          name: 'caller',
+          limit: perMinute,
+          code: 'RATE_LIMITED',
+          detail: `Too many requests to ${pattern}: the limit is ${perMinute} a minute.`,
+          key: (exchange) =>
+            exchange.caller ? `user:${exchange.caller.sub}` : `ip:${clientAddress(exchange.req)}`,
+        },
+        stores.create(name),
+        metrics,
+      );
+      routeLimits.set(name, stage);
+    }
+    return stage;
+  };
+
   const tokenChecks = limiterStage(
     {
       name: 'token',
@@ -187,5 +216,13 @@ export function createRateLimits(options: {
     return counted instanceof Promise ? counted.then(decide) : decide(counted);
   };
 
-  return { perCaller, login, tokenChecks, ownAnswers, store: stores.kind, close: stores.close };
+  return {
+    perCaller,
+    forRoute,
+    login,
+    tokenChecks,
+    ownAnswers,
+    store: stores.kind,
+    close: stores.close,
+  };
 }

@@ -3,11 +3,10 @@ import { CONNECTION_ERROR_CODES, IDEMPOTENT_METHODS } from '@portico/http-client
 import type { Logger } from '@portico/logging';
 import { halfJitterGenerator, type IExponentialBackoffOptions } from 'cockatiel';
 import { bufferBody, hasBody } from './body-buffer.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
 import type { Exchange } from './exchange.js';
 import type { GatewayMetrics } from './metrics.js';
 import { circuitOpen, internalError, sendProblem } from './problems.js';
-import type { UpstreamName } from './route-table.js';
+import type { EndpointPool } from './routing/endpoint-pool.js';
 
 /** The upstream (or a proxy in front of it) says "not now": another instance may answer. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
@@ -30,22 +29,23 @@ export function isRepeatable(req: IncomingMessage): boolean {
 }
 
 export type ResilienceOptions = {
-  name: UpstreamName;
+  name: string;
   /** Retries after the first try (UPSTREAM_RETRIES). */
   retries: number;
   /** The per-try timeout; no retry starts later than this after the request arrived. */
   timeoutMs: number;
   bodyLimitBytes: number;
-  breaker: CircuitBreaker;
+  /** The upstream's endpoints; each try goes to the one it picks (`exchange.endpoint`). */
+  pool: EndpointPool;
   metrics: GatewayMetrics;
   logger: Logger;
-  /** Sends one try of the exchange to the upstream. */
+  /** Sends one try of the exchange to `exchange.endpoint`. */
   send: (exchange: Exchange) => void;
 };
 
-/** What one upstream's proxy consults before a call and after each try. */
+/** What a route's proxy consults before a call and after each try. */
 export type Resilience = {
-  /** Starts the first try, unless the circuit is open (then a 503 problem, upstream untouched). */
+  /** Starts the first try, unless every endpoint's circuit is open (then a 503 problem, upstream untouched). */
   forward: (exchange: Exchange) => void;
   /**
    * The upstream answered `status` (`shedding`: a 503 with `Retry-After`).
@@ -57,9 +57,11 @@ export type Resilience = {
 };
 
 /**
- * Retries with backoff and a circuit breaker around one upstream's proxy.
- * A retry needs a repeatable request (see `isRepeatable`) whose body can be sent
- * again, a connection error or a 502/503, attempts left, a closed circuit, a
+ * Retries with backoff and a circuit breaker per endpoint around a route's
+ * proxy. Each try goes to the pool's next endpoint, so a retry after a fault is
+ * a failover when the upstream has replicas. A retry needs a repeatable request
+ * (see `isRepeatable`) whose body can be sent again, a connection error or a
+ * 502/503, attempts left, a closed circuit (this endpoint's or another's), a
  * client still waiting, and time: no retry starts more than `timeoutMs` after
  * the request arrived, so with the last try's own timeout a request ends within
  * 2 × UPSTREAM_TIMEOUT_MS. Retries are decided before the answer's head reaches
@@ -67,12 +69,23 @@ export type Resilience = {
  * The common case (circuit closed, first try answers) allocates nothing here.
  */
 export function createResilience(options: ResilienceOptions): Resilience {
-  const { name, retries, timeoutMs, bodyLimitBytes, breaker, metrics, logger, send } = options;
+  const { name, retries, timeoutMs, bodyLimitBytes, pool, metrics, logger, send } = options;
 
   const refuse = (exchange: Exchange): void => {
     metrics.breakerRejection(name);
     exchange.upstreamError = 'CIRCUIT_OPEN';
-    sendProblem(exchange, circuitOpen(name, breaker.retryAfterSeconds()));
+    sendProblem(exchange, circuitOpen(name, pool.retryAfterSeconds()));
+  };
+
+  /** Picks the endpoint for the next try; false (and the 503 sent) when none will take it. */
+  const admitted = (exchange: Exchange): boolean => {
+    const endpoint = pool.pick(exchange);
+    if (endpoint === undefined) {
+      refuse(exchange);
+      return false;
+    }
+    exchange.endpoint = endpoint;
+    return true;
   };
 
   const attempt = (exchange: Exchange): void => {
@@ -93,13 +106,14 @@ export function createResilience(options: ResilienceOptions): Resilience {
   const retryNow = (exchange: Exchange): void => {
     // The client left during the backoff: nobody waits for this answer.
     if (exchange.res.destroyed) return;
-    if (breaker.admit(exchange)) attemptLater(exchange);
-    else refuse(exchange);
+    if (admitted(exchange)) attemptLater(exchange);
   };
 
   const retry = (exchange: Exchange, reason: string | number): boolean => {
     const { req, res } = exchange;
-    if (exchange.tries > retries || breaker.state !== 'closed' || res.destroyed) return false;
+    if (exchange.tries > retries || res.destroyed) return false;
+    const endpoint = exchange.endpoint!;
+    if (endpoint.breaker.state !== 'closed' && !pool.hasAlternative(endpoint)) return false;
     if (!isRepeatable(req) || (exchange.body === undefined && hasBody(req))) return false;
     const [delayMs] = BACKOFF.generator(exchange.tries - 1, BACKOFF);
     const elapsedMs = Number(process.hrtime.bigint() - exchange.startedAt) / 1e6;
@@ -115,10 +129,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
 
   return {
     forward: (exchange) => {
-      if (!breaker.admit(exchange)) {
-        refuse(exchange);
-        return;
-      }
+      if (!admitted(exchange)) return;
       // Only a body that may be sent twice is read into memory; everything else streams.
       if (
         retries > 0 &&
@@ -138,15 +149,15 @@ export function createResilience(options: ResilienceOptions): Resilience {
       // dependency of its is down): counting either would let one client's flood
       // open the circuit for everyone (issue 12).
       if (status < 500 || shedding) {
-        breaker.succeeded(exchange);
+        exchange.endpoint!.breaker.succeeded(exchange);
         return shedding && retry(exchange, status);
       }
-      breaker.failed(exchange);
+      exchange.endpoint!.breaker.failed(exchange);
       return RETRYABLE_STATUSES.has(status) && retry(exchange, status);
     },
 
     failed: (exchange, code) => {
-      breaker.failed(exchange);
+      exchange.endpoint!.breaker.failed(exchange);
       return !exchange.timedOut && CONNECTION_ERROR_CODES.has(code) && retry(exchange, code);
     },
   };

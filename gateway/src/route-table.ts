@@ -1,60 +1,25 @@
-/** The upstreams the gateway forwards to, named as in docs/architecture.md. */
-export type UpstreamName = 'auth-service' | 'user-service' | 'order-service' | 'inventory-service';
+import type { Exchange } from './exchange.js';
+import type { Stage } from './pipeline.js';
+import type { RouteSpec } from './routing/routes-file.js';
 
-export type Route = {
-  /** The table entry as logs and metrics name it, never the raw path. */
-  readonly pattern: string;
-  readonly upstream: UpstreamName;
-  /**
-   * `public`: no token needed at the edge (auth-service's own routes and its
-   * discovery documents); `token`: a valid user token is required;
-   * `public-read`: reads may be anonymous (the product catalogue), writes need a token.
-   */
-  readonly access: 'public' | 'token' | 'public-read';
-  /** Matches a canonical path: the whole path, or the prefix and anything below it. */
-  readonly exact?: string;
-  readonly prefix?: string;
+/**
+ * One entry of the live table: the routes file's entry with its policies
+ * resolved once, when the table loads (routing/route-table-builder.ts), so a
+ * request reads fields instead of looking anything up. An exchange keeps the
+ * route it matched, so a request started before a reload finishes on it.
+ *
+ * `access` — `public`: no token needed at the edge (auth-service's own routes
+ * and its discovery documents); `token`: a valid user token is required (with
+ * `role`, one carrying that role; with `scope`, a service token granted it);
+ * `public-read`: reads may be anonymous (the product catalogue), writes need a token.
+ */
+export type Route = RouteSpec & {
+  readonly bodyLimitBytes: number;
+  /** The per-caller rate limit: the gateway's, or the route's own budget. */
+  readonly limiter: Stage;
+  /** Hands the exchange to the route's upstream (retries and breakers included). */
+  readonly forward: (exchange: Exchange) => void;
 };
-
-/** docs/architecture.md "Ports and routes". Paths are forwarded unchanged. */
-export const ROUTES: readonly Route[] = Object.freeze([
-  {
-    pattern: '/api/v1/users/**',
-    prefix: '/api/v1/users',
-    upstream: 'user-service',
-    access: 'token',
-  },
-  {
-    pattern: '/api/v1/orders/**',
-    prefix: '/api/v1/orders',
-    upstream: 'order-service',
-    access: 'token',
-  },
-  {
-    pattern: '/api/v1/inventory/**',
-    prefix: '/api/v1/inventory',
-    upstream: 'inventory-service',
-    access: 'public-read',
-  },
-  {
-    pattern: '/api/v1/auth/**',
-    prefix: '/api/v1/auth',
-    upstream: 'auth-service',
-    access: 'public',
-  },
-  {
-    pattern: '/.well-known/jwks.json',
-    exact: '/.well-known/jwks.json',
-    upstream: 'auth-service',
-    access: 'public',
-  },
-  {
-    pattern: '/.well-known/openid-configuration',
-    exact: '/.well-known/openid-configuration',
-    upstream: 'auth-service',
-    access: 'public',
-  },
-]);
 
 /** RFC 3986 `pchar` and `/`: anything else (backslash, space, `#`, non-ASCII) is refused. */
 const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
@@ -86,14 +51,17 @@ export function canonicalPath(target: string): string | null {
   return path;
 }
 
-export type RouteMatch = {
-  readonly route: Route;
+export type RouteMatch<R extends Route | RouteSpec = Route> = {
+  readonly route: R;
   /** The canonical path, without the query string. */
   readonly path: string;
 };
 
 /** The table entry a canonical path falls under, or null. Matching is case-sensitive. */
-export function routeFor(path: string, routes: readonly Route[] = ROUTES): Route | null {
+export function routeFor<R extends Route | RouteSpec>(
+  path: string,
+  routes: readonly R[],
+): R | null {
   for (const route of routes) {
     if (route.exact !== undefined) {
       if (path === route.exact) return route;
@@ -111,7 +79,10 @@ export function routeFor(path: string, routes: readonly Route[] = ROUTES): Route
  * in the table (another version, `/internal/`, another case), so the gateway
  * answers 404 itself and nothing reaches an upstream. Matching is case-sensitive.
  */
-export function matchRoute(target: string, routes: readonly Route[] = ROUTES): RouteMatch | null {
+export function matchRoute<R extends Route | RouteSpec>(
+  target: string,
+  routes: readonly R[],
+): RouteMatch<R> | null {
   const path = canonicalPath(target);
   if (path === null) return null;
   const route = routeFor(path, routes);

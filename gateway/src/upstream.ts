@@ -1,40 +1,30 @@
-import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Logger } from '@portico/logging';
 import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
 import { countStreamedBody } from './body-limit.js';
-import { CircuitBreaker } from './circuit-breaker.js';
 import { type Exchange, exchangeOf } from './exchange.js';
 import { downstreamHeaders } from './headers.js';
 import type { GatewayMetrics } from './metrics.js';
 import { internalError, sendProblem, upstreamFailure } from './problems.js';
 import { createResilience } from './resilience.js';
-import type { UpstreamName } from './route-table.js';
+import type { EndpointPool } from './routing/endpoint-pool.js';
 
-/**
- * Idle pooled sockets are closed after this long. It must stay below the
- * upstreams' keep-alive timeout (Node's default 5 s), or the gateway reuses a
- * socket the upstream is closing and the request is reset.
- */
-const IDLE_SOCKET_TIMEOUT_MS = 4_000;
-
+/** A route's way to its upstream: built once per route when the table loads. */
 export type Upstream = {
-  readonly name: UpstreamName;
-  readonly url: string;
-  /** Sends the exchange's request to this upstream and streams its answer back. */
+  readonly name: string;
+  /** Sends the exchange's request to one of the upstream's endpoints and streams its answer back. */
   readonly forward: (exchange: Exchange) => void;
-  /** Closes the pooled sockets. */
-  readonly close: () => void;
 };
 
 export type UpstreamOptions = {
-  name: UpstreamName;
-  url: string;
+  /** The upstream's endpoints, shared by every route to it (their sockets and breakers). */
+  pool: EndpointPool;
+  /** Per try: the route's, or UPSTREAM_TIMEOUT_MS. */
   timeoutMs: number;
-  /** Tries after the first (UPSTREAM_RETRIES). */
+  /** Tries after the first: the route's, or UPSTREAM_RETRIES. */
   retries: number;
-  breaker: { failureThreshold: number; halfOpenAfterMs: number };
   bodyLimitBytes: number;
   metrics: GatewayMetrics;
   logger: Logger;
@@ -45,15 +35,6 @@ function isResponse(res: ServerResponse | Socket): res is ServerResponse {
 }
 
 const ignore = () => {};
-
-/**
- * The upstream's URL as http-proxy's `target` object. Given a string,
- * http-proxy parses it again (`url.parse`) for every request.
- */
-function targetOf(url: string) {
-  const { protocol, hostname, port, host, pathname, search } = new URL(url);
-  return { protocol, hostname, port, host, path: `${pathname}${search}` };
-}
 
 // Each try's request, answer and client response point at each other under
 // private symbols, so the listeners below are one function each for every
@@ -131,29 +112,30 @@ function discard(exchange: Exchange, proxyRes: IncomingMessage): void {
 }
 
 /**
- * One http-proxy-middleware instance for one upstream, with its own keep-alive
- * agent. The default plugins are ejected (they cost ~13% of throughput, map every
- * failure to 504 and echo the target URL); this module answers failures with
- * problems instead, and writes the response head itself so hop-by-hop headers
- * never reach the client.
+ * One http-proxy-middleware instance for one route, sending each try to the
+ * endpoint resilience.ts picked, over that endpoint's keep-alive agent. The
+ * default plugins are ejected (they cost ~13% of throughput, map every failure
+ * to 504 and echo the target URL); this module answers failures with problems
+ * instead, and writes the response head itself so hop-by-hop headers never
+ * reach the client.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
-  const { name, url, timeoutMs, retries, bodyLimitBytes, metrics, logger } = options;
-  const agent = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' });
-  // A body a stage already read (`exchange.body`) goes out through http-proxy's
-  // per-request `buffer` option, which the middleware cannot pass: a plugin
-  // keeps the proxy server and the middleware's options for that.
-  let resend: ((exchange: Exchange) => void) | undefined;
+  const { pool, timeoutMs, retries, bodyLimitBytes, metrics, logger } = options;
+  const { name } = pool;
+  // Tries go straight to the proxy server with one options object per endpoint
+  // (its target and agent), made here once: the middleware's own entry point
+  // would copy its options and await a promise on every request. A plugin
+  // keeps the server and the middleware's options for that.
+  let web: ((exchange: Exchange) => void) | undefined;
 
-  const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: targetOf(url),
+  createProxyMiddleware<IncomingMessage, ServerResponse>({
+    target: pool.endpoints[0]!.target,
     // The target goes out as the client sent it (`req.url`, its path already
     // checked to be canonical) instead of through `url.parse` on every
     // request, whose only change to it was dropping a fragment; the
     // upstream-headers stage in app.ts drops that now.
     toProxy: true,
     changeOrigin: true,
-    agent,
     proxyTimeout: timeoutMs,
     xfwd: false,
     // Ejecting drops the plugin that subscribes `on` too; it is the one default we keep.
@@ -161,11 +143,23 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     plugins: [
       proxyEventsPlugin,
       (server, proxyOptions) => {
-        resend = (exchange) =>
-          server.web(exchange.req, exchange.res, {
-            ...proxyOptions,
-            buffer: Readable.from([exchange.body!]),
-          });
+        const perEndpoint = pool.endpoints.map(({ target, agent }) => ({
+          ...proxyOptions,
+          target,
+          agent,
+        }));
+        web = (exchange) => {
+          const endpointOptions = perEndpoint[exchange.endpoint!.index]!;
+          // A body a stage already read (`exchange.body`) goes out through
+          // http-proxy's per-request `buffer` option: the request stream is spent.
+          server.web(
+            exchange.req,
+            exchange.res,
+            exchange.body
+              ? { ...endpointOptions, buffer: Readable.from([exchange.body]) }
+              : endpointOptions,
+          );
+        };
       },
     ],
     selfHandleResponse: true,
@@ -239,41 +233,24 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   /** One try: the request's own stream, or the body a stage or a retry has read. */
   const send = (exchange: Exchange) => {
-    if (exchange.body && resend) {
-      resend(exchange);
-      return;
-    }
-    // http-proxy-middleware calls `next` only when preparing the request throws.
-    void proxy(exchange.req, exchange.res, (error?: unknown) => {
+    try {
+      web!(exchange);
+    } catch (error) {
       logger.error({ err: error, upstream: name }, 'proxy failed before the upstream call');
       sendProblem(exchange, internalError());
-    });
+    }
   };
 
-  const breaker = new CircuitBreaker({
-    ...options.breaker,
-    trialTimeoutMs: timeoutMs,
-    onStateChange: (state) => {
-      metrics.breakerState(name, state);
-      logger.warn({ upstream: name, state }, 'upstream circuit breaker changed state');
-    },
-  });
-  metrics.breakerState(name, breaker.state);
   const resilience = createResilience({
     name,
     retries,
     timeoutMs,
     bodyLimitBytes,
-    breaker,
+    pool,
     metrics,
     logger,
     send,
   });
 
-  return {
-    name,
-    url,
-    forward: resilience.forward,
-    close: () => agent.destroy(),
-  };
+  return { name, forward: resilience.forward };
 }

@@ -36,7 +36,8 @@ export function userStatusStage(statuses: UserStatusCache): Stage {
     return decide(exchange, status);
   };
   return (exchange) => {
-    if (!exchange.caller) return true;
+    // A service token (a `scope` route) names a client, not a user.
+    if (exchange.caller?.kind !== 'user') return true;
     const status = statuses.cached(exchange.caller.sub);
     return status === undefined ? check(exchange) : decide(exchange, status);
   };

@@ -1,0 +1,84 @@
+import type { Logger } from '@portico/logging';
+import type { GatewayConfig } from '../config.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { Stage } from '../pipeline.js';
+import type { Route } from '../route-table.js';
+import { createUpstream } from '../upstream.js';
+import { createEndpointPool, type EndpointPool } from './endpoint-pool.js';
+import type { RoutesSpec, UpstreamSpec } from './routes-file.js';
+
+/** The routes the listener matches against, and the endpoint pools they send to. */
+export type RouteTable = {
+  readonly routes: readonly Route[];
+  readonly pools: ReadonlyMap<string, EndpointPool>;
+};
+
+export type RouteTableDeps = {
+  config: GatewayConfig;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** The per-caller limit of a route: the gateway's shared one, or a budget of the route's own. */
+  limiterFor: (pattern: string, perMinute: number | undefined) => Stage;
+};
+
+const sameUrls = (pool: EndpointPool, spec: UpstreamSpec) =>
+  pool.endpoints.length === spec.urls.length &&
+  pool.endpoints.every((endpoint, i) => endpoint.url === spec.urls[i]);
+
+/**
+ * Resolves every route's policies (defaults from the configuration, its
+ * limiter, its forwarder) once, so the hot path reads fields. An upstream whose
+ * URLs did not change keeps its pool from `previous`, with its pooled sockets
+ * and its endpoints' health; `retired` lists the pools nothing uses any more.
+ */
+export function buildRouteTable(
+  spec: RoutesSpec,
+  deps: RouteTableDeps,
+  previous?: RouteTable,
+): { table: RouteTable; retired: EndpointPool[] } {
+  const { config, metrics, logger } = deps;
+  const pools = new Map<string, EndpointPool>();
+  for (const upstream of spec.upstreams.values()) {
+    const kept = previous?.pools.get(upstream.name);
+    pools.set(
+      upstream.name,
+      kept && sameUrls(kept, upstream)
+        ? kept
+        : createEndpointPool({
+            name: upstream.name,
+            urls: upstream.urls,
+            breaker: {
+              failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+              halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
+            },
+            trialTimeoutMs: upstream.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS,
+            metrics,
+            logger,
+          }),
+    );
+  }
+
+  const routes = spec.routes.map((route): Route => {
+    const upstream = spec.upstreams.get(route.upstream)!;
+    const bodyLimitBytes = route.bodyLimitBytes ?? config.BODY_LIMIT_BYTES;
+    const { forward } = createUpstream({
+      pool: pools.get(route.upstream)!,
+      timeoutMs: route.timeoutMs ?? upstream.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS,
+      retries: route.retries ?? upstream.retries ?? config.UPSTREAM_RETRIES,
+      bodyLimitBytes,
+      metrics,
+      logger,
+    });
+    return Object.freeze({
+      ...route,
+      bodyLimitBytes,
+      limiter: deps.limiterFor(route.pattern, route.rateLimitPerMinute),
+      forward,
+    });
+  });
+
+  const retired = [...(previous?.pools.values() ?? [])].filter(
+    (pool) => ![...pools.values()].includes(pool),
+  );
+  return { table: Object.freeze({ routes: Object.freeze(routes), pools }), retired };
+}
