@@ -27,6 +27,7 @@ import { createClientCredentials, hashClientSecret } from './domain/client-crede
 import { isCommonPassword } from './domain/common-passwords.js';
 import { createKeyRing, type KeyRing } from './domain/key-ring.js';
 import { createLoginThrottle } from './domain/login-throttle.js';
+import { createRegistrationThrottle } from './domain/registration-throttle.js';
 import { createRevocations } from './domain/revocations.js';
 import { createRotationThrottle } from './domain/rotation-throttle.js';
 import { createSessions } from './domain/sessions.js';
@@ -98,7 +99,21 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
 
   const refreshTokens = createRefreshTokenRepository(db);
   const outbox = createOutbox(db, 'auth');
-  const accounts = createAccounts({ repository: accountRepository, refreshTokens, outbox, now });
+  const sharedRedis = deps.redis && { client: deps.redis, prefix: config.REDIS_PREFIX };
+  const accounts = createAccounts({
+    repository: accountRepository,
+    refreshTokens,
+    outbox,
+    registrations: createRegistrationThrottle(
+      {
+        maxPerAddress: config.REGISTRATION_MAX_PER_ADDRESS,
+        windowSeconds: config.REGISTRATION_WINDOW_SECONDS,
+        maxPerMinute: config.REGISTRATION_MAX_PER_MINUTE,
+      },
+      sharedRedis,
+    ),
+    now,
+  });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     // Production refuses it in config.ts; a development start goes on, but says so.
     if (isCommonPassword(config.ADMIN_PASSWORD)) {

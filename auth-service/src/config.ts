@@ -85,6 +85,11 @@ export function readConfig(env: Env = process.env) {
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
     LOGIN_MAX_FAILURES_PER_IP: positiveInt(100),
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt(900),
+    /** Registrations from one address per REGISTRATION_WINDOW_SECONDS, counted before hashing. */
+    REGISTRATION_MAX_PER_ADDRESS: positiveInt(20),
+    REGISTRATION_WINDOW_SECONDS: positiveInt(600),
+    /** Registrations a minute for the whole deployment. */
+    REGISTRATION_MAX_PER_MINUTE: positiveInt(600),
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: adminPassword(env),
     SERVICE_CLIENT_SECRETS: clientSecrets(env),

@@ -21,7 +21,9 @@ export function authRoutes(deps: {
 
   router.post('/register', async (req: SpecRequest<Register>, res: SpecResponse<Register>) => {
     const { email, password, name } = req.body;
-    res.status(201).json(await deps.accounts.register({ email, password, name }));
+    res
+      .status(201)
+      .json(await deps.accounts.register({ email, password, name }, req.ip ?? 'unknown'));
   });
 
   router.post('/login', async (req: SpecRequest<Login>, res: SpecResponse<Login>) => {

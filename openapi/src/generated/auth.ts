@@ -663,7 +663,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests (codes `LOGIN_THROTTLED`, `ROTATION_THROTTLED` from the auth service; `RATE_LIMITED`, `LOGIN_RATE_LIMITED` from the gateway, which may send it on every routed operation). */
+        /** @description Too many requests (codes `LOGIN_THROTTLED`, `REGISTRATION_THROTTLED`, `ROTATION_THROTTLED` from the auth service; `RATE_LIMITED`, `LOGIN_RATE_LIMITED` from the gateway, which may send it on every routed operation). */
         TooManyRequests: {
             headers: {
                 /** @description IETF draft-7 `limit=…, remaining=…, reset=…` (from the gateway). */
