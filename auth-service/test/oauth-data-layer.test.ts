@@ -65,7 +65,7 @@ describe.each(testDatabaseTargets())('OAuth data layer on $dialect', ({ open }) 
     await codes.insert(recent);
     await codes.deleteExpired(now);
     expect(await codes.findByHash(old.code_hash)).toBeUndefined();
-    expect(await codes.findByHash(recent.code_hash)).toBeDefined();
+    expect(await codes.findByHash(recent.code_hash)).toMatchObject({ code_hash: recent.code_hash });
   });
 
   it('when a refresh token names its OAuth client and scope, then both read back; a JSON login leaves them null', async () => {

@@ -56,7 +56,7 @@ describe('upstream failures', () => {
     const elapsed = Date.now() - started;
 
     expectProblem(reply, 504, 'UPSTREAM_TIMEOUT');
-    expect(reply.headers['retry-after']).toBeDefined();
+    expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     while (!abandoned) await new Promise((r) => setTimeout(r, 5));
   });

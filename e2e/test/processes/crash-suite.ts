@@ -176,8 +176,8 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
               await eventually(20_000, async () =>
                 expect(progress.accepted).toBe(placements.length),
               );
-              const late = placements.find((p) => p.acceptedAt! > progress.killedAt!)!;
-              expect(late).toBeDefined();
+              const late = placements.find((p) => p.acceptedAt! > progress.killedAt!);
+              if (!late) throw new Error('no order was accepted after the kill');
               const done = await settled(
                 system.gateway,
                 late.shopper,

@@ -67,7 +67,7 @@ describe('the verified-token cache', () => {
     const iat = now() - 1;
     const token = await accessToken(key, userClaims({ iat, exp: iat + 2 }));
     await verifier.verify(token);
-    expect(verifier.cached(token)).toBeDefined();
+    expect(verifier.cached(token)).toMatchObject({ kind: 'user', exp: iat + 2 });
     const expiresInMs = (iat + 2) * 1000 - Date.now();
     await new Promise((resolve) => setTimeout(resolve, expiresInMs + 20));
     expect(verifier.cached(token)).toBeUndefined();
