@@ -5,8 +5,13 @@ import { pino } from 'pino';
 import { createGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
 import { connectRedis } from './redis-client.js';
+import { DEFAULT_ROUTES_FILE, loadRoutesFile } from './routing/routes-file.js';
 
 const config = readConfigOrExit(() => loadGatewayConfig());
+// Validated before anything starts: a bad file is a few lines naming file, line and column.
+const routes = readConfigOrExit(() =>
+  loadRoutesFile(config.GATEWAY_ROUTES_FILE ?? DEFAULT_ROUTES_FILE, config),
+);
 // One synchronous write(2) per line. pino's default stdout stream writes
 // through libuv's thread pool, and while a write is in flight sonic-boom
 // measures the byte length of its whole pending buffer again on every line
@@ -18,7 +23,9 @@ const logger = createLogger({
   destination: pino.destination({ dest: 1, sync: true }),
 });
 const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
-const gateway = createGateway({ config, logger, redis });
+const gateway = createGateway({ config, logger, redis, routes });
+// `kill -HUP`: read the routes file again; a bad one is logged and changes nothing.
+process.on('SIGHUP', () => gateway.reload());
 
 // serve() bounds a slow client: headers within 10 s, the whole request body
 // within 30 s (1 MiB at the body limit is far inside that), idle keep-alive 5 s.

@@ -193,8 +193,9 @@ export function loadRoutesFile(file: string, vars: Readonly<Record<string, unkno
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const kind = extname(file) === '.json' ? 'JSON' : 'YAML';
   if (doc.errors.length > 0) {
+    // One mistake makes the parser stumble over everything after it: the first few say enough.
     throw new ConfigError(
-      doc.errors.map((error) => {
+      doc.errors.slice(0, 3).map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
         return `${file}:${line}:${col}: not valid ${kind}: ${error.message.split('\n')[0]}`;
       }),
