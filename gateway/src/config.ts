@@ -59,6 +59,8 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     UPSTREAM_TIMEOUT_MS: positiveInt(5000),
     /** Tries after the first, for repeatable requests on connection errors, 502 and 503. */
     UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** How long a server-sent event stream may pass with nothing from its upstream before it is closed. */
+    STREAM_IDLE_TIMEOUT_MS: positiveInt(60_000),
     /** Consecutive upstream faults (no answer, timeout, a 5xx other than 503 + Retry-After) that open its circuit. */
     BREAKER_FAILURE_THRESHOLD: positiveInt(5),
     /** How long an open circuit answers 503 before one trial call may go through. */

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from '@portico/logging';
 import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
 import { countStreamedBody } from './body-limit.js';
+import { holdEventStream, isEventStream } from './event-stream.js';
 import { type Exchange, exchangeOf } from './exchange.js';
 import { downstreamHeaders } from './headers.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -25,6 +26,8 @@ export type UpstreamOptions = {
   timeoutMs: number;
   /** Tries after the first: the route's, or UPSTREAM_RETRIES. */
   retries: number;
+  /** How long a server-sent event stream may stay silent (STREAM_IDLE_TIMEOUT_MS); replaces `timeoutMs` once it began. */
+  streamIdleTimeoutMs: number;
   bodyLimitBytes: number;
   metrics: GatewayMetrics;
   logger: Logger;
@@ -205,6 +208,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           proxyRes.destroy();
           res.destroy();
           return;
+        }
+        if (isEventStream(proxyRes)) {
+          holdEventStream(exchange, proxyRes, res, options.streamIdleTimeoutMs);
         }
         streamAnswer(proxyRes, res);
       },

@@ -65,6 +65,7 @@ export function buildRouteTable(
       pool: pools.get(route.upstream)!,
       timeoutMs: route.timeoutMs ?? upstream.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS,
       retries: route.retries ?? upstream.retries ?? config.UPSTREAM_RETRIES,
+      streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
       bodyLimitBytes,
       metrics,
       logger,
