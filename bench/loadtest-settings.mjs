@@ -17,7 +17,22 @@ const WHOLE_NUMBERS = {
   LOADTEST_LOGINS_PER_MINUTE: { key: 'loginsPerMinute', fallback: 30, min: 0, max: 6000 },
   LOADTEST_PROGRESS_SECONDS: { key: 'progressSeconds', fallback: 5, min: 1, max: 60 },
 };
-const KNOWN = ['LOADTEST_URL', ...Object.keys(WHOLE_NUMBERS)];
+const KNOWN = ['LOADTEST_URL', 'LOADTEST_TRACK', ...Object.keys(WHOLE_NUMBERS)];
+
+/**
+ * How a placed order is followed to its terminal status: not at all (the mix
+ * places and moves on), by polling `GET /api/v1/orders/{id}`, or by its
+ * server-sent event stream (issue 13).
+ */
+const TRACKING = ['none', 'poll', 'sse'];
+
+function tracking(env) {
+  const raw = env.LOADTEST_TRACK;
+  if (raw === undefined || raw === '') return 'none';
+  if (!TRACKING.includes(raw))
+    throw new SettingsError(`LOADTEST_TRACK must be one of ${TRACKING.join(', ')}, got "${raw}"`);
+  return raw;
+}
 
 /** Digits only: Number() would take "1e3", "0x10", " 8" and "" as numbers. */
 function wholeNumber(env, name, { fallback, min, max }) {
@@ -55,7 +70,7 @@ export function parseLoadtestSettings(env) {
   );
   if (unknown)
     throw new SettingsError(`${unknown} is not a load test setting; they are ${KNOWN.join(', ')}`);
-  const settings = { url: gatewayUrl(env) };
+  const settings = { url: gatewayUrl(env), track: tracking(env) };
   for (const [name, spec] of Object.entries(WHOLE_NUMBERS))
     settings[spec.key] = wholeNumber(env, name, spec);
   return Object.freeze(settings);

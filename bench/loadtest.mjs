@@ -7,12 +7,13 @@
 //
 // Env (all optional, checked before anything is sent; see loadtest-settings.mjs):
 // LOADTEST_URL (http://127.0.0.1:8080), LOADTEST_SECONDS (20), LOADTEST_CONCURRENCY (16),
-// LOADTEST_USERS (8), LOADTEST_LOGINS_PER_MINUTE (30), LOADTEST_PROGRESS_SECONDS (5).
+// LOADTEST_USERS (8), LOADTEST_LOGINS_PER_MINUTE (30), LOADTEST_PROGRESS_SECONDS (5),
+// LOADTEST_TRACK (none; poll or sse: follow each placed order to its terminal status).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPortico, unwrap } from '@portico/sdk';
+import { createPortico, unwrap, watchOrder } from '@portico/sdk';
 import { summarize } from './lib/latency-sampler.mjs';
 import { parseLoadtestSettings, SettingsError } from './loadtest-settings.mjs';
 
@@ -50,8 +51,8 @@ async function timed(send) {
   const started = performance.now();
   const options = { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
   try {
-    const { response, error } = await send(options);
-    return { status: response.status, ms: performance.now() - started, text: error?.code };
+    const { response, error, orderId } = await send(options);
+    return { status: response.status, ms: performance.now() - started, text: error?.code, orderId };
   } catch (error) {
     return {
       status: error.status ?? 0,
@@ -129,16 +130,57 @@ const operations = (skus) => [
   {
     name: 'POST /api/v1/orders',
     weight: 1,
+    places: true,
     run: (user) =>
-      timed((o) =>
-        user.portico.orders.POST('/api/v1/orders', {
+      timed(async (o) => {
+        const result = await user.portico.orders.POST('/api/v1/orders', {
           ...o,
           params: { header: { 'Idempotency-Key': randomUUID() } },
           body: { items: [{ sku: skus[Math.floor(Math.random() * skus.length)], quantity: 1 }] },
-        }),
-      ),
+        });
+        return { ...result, orderId: result.data?.id };
+      }),
   },
 ];
+const TERMINAL = new Set(['confirmed', 'rejected', 'cancelled']);
+const POLL_INTERVAL_MS = 100;
+const SETTLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Follows a placed order until the saga settles it, as a client waiting for
+ * the outcome would: polls `GET /api/v1/orders/{id}` (each poll recorded as a
+ * request) or reads its event stream with the SDK's `watchOrder`. Resolves
+ * the terminal status, or `timeout` / the error's code.
+ */
+async function follow(user, orderId, record) {
+  const signal = AbortSignal.timeout(SETTLE_TIMEOUT_MS);
+  try {
+    if (settings.track === 'sse') {
+      let status = 'ended early';
+      for await (const order of watchOrder(user.portico, orderId, { signal }))
+        status = order.status;
+      return status;
+    }
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      let status;
+      const reply = await timed(async (o) => {
+        const result = await user.portico.orders.GET('/api/v1/orders/{id}', {
+          ...o,
+          params: { path: { id: orderId } },
+        });
+        status = result.data?.status;
+        return result;
+      });
+      record('GET /api/v1/orders/{id}', reply);
+      if (TERMINAL.has(status)) return status;
+      if (signal.aborted) return 'timeout';
+    }
+  } catch (error) {
+    return signal.aborted ? 'timeout' : String(error.code ?? error.cause?.code ?? error.name);
+  }
+}
+
 const LOGIN = 'POST /api/v1/auth/login';
 const SUCCESS = new Set([200, 201, 202, 204]);
 
@@ -191,12 +233,21 @@ async function drive({ users, skus }) {
       counts.failedBy[key] = (counts.failedBy[key] ?? 0) + 1;
     }
   };
+  // Placement to terminal status, per tracked order: the latency a waiting client sees.
+  const settled = { latencies: [], statuses: {} };
   const deadline = performance.now() + settings.seconds * 1000;
   const reader = async () => {
     while (performance.now() < deadline) {
       const user = users[Math.floor(Math.random() * users.length)];
       const op = pickOperation(mix);
-      record(op.name, await op.run(user));
+      const started = performance.now();
+      const reply = await op.run(user);
+      record(op.name, reply);
+      if (op.places && reply.orderId && settings.track !== 'none') {
+        const status = await follow(user, reply.orderId, record);
+        settled.latencies.push(performance.now() - started);
+        settled.statuses[status] = (settled.statuses[status] ?? 0) + 1;
+      }
     }
   };
   // Logins at a steady trickle, round robin over the users (a real client logs in rarely).
@@ -214,10 +265,10 @@ async function drive({ users, skus }) {
   const stopProgress = startProgress(counts);
   await Promise.all([loginLane(), ...Array.from({ length: settings.concurrency }, reader)]);
   stopProgress();
-  return { stats, seconds: (performance.now() - started) / 1000 };
+  return { stats, settled, seconds: (performance.now() - started) / 1000 };
 }
 
-function report({ stats, seconds }) {
+function report({ stats, settled, seconds }) {
   const round = (n) => (Number.isFinite(n) ? Number(n.toFixed(1)) : null);
   const operations = [...stats.entries()].map(([name, entry]) => {
     const s = summarize(entry.latencies);
@@ -242,7 +293,7 @@ function report({ stats, seconds }) {
   const lines = [
     '',
     `Load test: ${settings.url}, ${settings.concurrency} concurrent, ${round(seconds)} s, ${settings.users} users, ` +
-      `${settings.loginsPerMinute} logins/min`,
+      `${settings.loginsPerMinute} logins/min, orders followed: ${settings.track}`,
     `  throughput ${round(total / seconds)} req/s (${total} requests, ${failed} failed)`,
     '',
     `  ${'operation'.padEnd(32)}${'req/s'.padStart(8)}${'ok'.padStart(8)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}  errors`,
@@ -256,6 +307,26 @@ function report({ stats, seconds }) {
     `  errors by status: ${Object.keys(byStatus).length ? JSON.stringify(byStatus) : 'none'}`,
     '',
   ];
+  const toTerminal = summarize(settled.latencies);
+  const timeToTerminal =
+    settings.track === 'none'
+      ? undefined
+      : {
+          track: settings.track,
+          orders: settled.latencies.length,
+          p50: round(toTerminal.p50),
+          p90: round(toTerminal.p90),
+          p99: round(toTerminal.p99),
+          statuses: settled.statuses,
+        };
+  if (timeToTerminal) {
+    lines.push(
+      `  placed to terminal status (LOADTEST_TRACK=${settings.track}): ${timeToTerminal.orders} orders, ` +
+        `p50 ${timeToTerminal.p50} ms, p90 ${timeToTerminal.p90} ms, p99 ${timeToTerminal.p99} ms, ` +
+        JSON.stringify(settled.statuses),
+      '',
+    );
+  }
   if ((byStatus['429'] ?? 0) > total / 10) {
     lines.push(
       '  Most refusals are 429: the gateway limits each user (RATE_LIMIT_PER_MINUTE, 600 by default).',
@@ -272,6 +343,7 @@ function report({ stats, seconds }) {
     failed,
     byStatus,
     operations,
+    ...(timeToTerminal && { timeToTerminal }),
   };
 }
 

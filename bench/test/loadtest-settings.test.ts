@@ -46,6 +46,7 @@ describe('parseLoadtestSettings', () => {
   it('when nothing is set, then the defaults are used', () => {
     expect(parseLoadtestSettings({ PATH: '/bin' })).toEqual({
       url: 'http://127.0.0.1:8080',
+      track: 'none',
       seconds: 20,
       concurrency: 16,
       users: 8,
@@ -62,9 +63,11 @@ describe('parseLoadtestSettings', () => {
       LOADTEST_USERS: '100',
       LOADTEST_LOGINS_PER_MINUTE: '0',
       LOADTEST_PROGRESS_SECONDS: '60',
+      LOADTEST_TRACK: 'sse',
     });
     expect(settings).toMatchObject({
       url: 'https://gw.example.test:8443',
+      track: 'sse',
       seconds: 300,
       concurrency: 1,
       users: 100,
@@ -84,6 +87,11 @@ describe('parseLoadtestSettings', () => {
     ['LOADTEST_USERS', '0x10', 'LOADTEST_USERS must be a whole number from 1 to 100'],
     ['LOADTEST_URL', 'ftp://127.0.0.1', 'LOADTEST_URL must be the gateway'],
     ['LOADTEST_URL', '127.0.0.1:8080', 'LOADTEST_URL must be the gateway'],
+    [
+      'LOADTEST_TRACK',
+      'websocket',
+      'LOADTEST_TRACK must be one of none, poll, sse, got "websocket"',
+    ],
     ['LOADTEST_SECOND', '30', 'LOADTEST_SECOND is not a load test setting; they are LOADTEST_URL,'],
   ])('when %s is "%s", then it is refused naming the variable', (name, value, message) => {
     expect(() => parseLoadtestSettings({ [name]: value })).toThrow(message);

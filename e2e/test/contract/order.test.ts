@@ -6,6 +6,7 @@ const LIST = 'GET /api/v1/orders';
 const PLACE = 'POST /api/v1/orders';
 const ORDER = 'GET /api/v1/orders/{id}';
 const CANCEL = 'POST /api/v1/orders/{id}/cancel';
+const WATCH = 'GET /api/v1/orders/{id}/events';
 const EVENTS = 'GET /internal/v1/events';
 
 const ONE_CABLE = { items: [{ sku: 'SKU-CABLE', quantity: 1 }] };
@@ -122,6 +123,29 @@ describe('order.yaml, against the running order service', () => {
     expect((await call(CANCEL, { params, token: service })).status).toBe(403);
   });
 
+  it('when an order is watched, then 200 with its steps as events; 204 past the terminal one, 400 a bad Last-Event-ID, 404 others, 401 no token, 403 a service', async () => {
+    const ada = await suite.newUser();
+    const bob = await suite.newUser();
+    const params = { id: await placed(ada.token) };
+    expect(await settled(params.id, ada.token)).toBe('confirmed');
+    const stream = await call(WATCH, { params, token: ada.token });
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(stream.body).toMatch(
+      /^event: status\nid: 0\ndata: \{.*"status":"pending".*\n\nevent: status\nid: 1\n/s,
+    );
+    const terminal = { 'last-event-id': '1' };
+    expect((await call(WATCH, { params, token: ada.token, headers: terminal })).status).toBe(204);
+    const bad = { 'last-event-id': 'soon' };
+    expect((await call(WATCH, { params, token: ada.token, headers: bad })).body.code).toBe(
+      'INVALID_LAST_EVENT_ID',
+    );
+    expect((await call(WATCH, { params, token: bob.token })).status).toBe(404);
+    expect((await call(WATCH, { params: { id: 'nope' }, token: ada.token })).status).toBe(400);
+    expect((await call(WATCH, { params })).status).toBe(401);
+    const service = await suite.serviceToken('order-service');
+    expect((await call(WATCH, { params, token: service })).status).toBe(403);
+  });
+
   it('when a service reads the event feed, then 200 pages; 400 out of range, 401 without a token, 403 for a user', async () => {
     const token = await suite.serviceToken('inventory-service', 'events:read');
     expect((await call(EVENTS, { query: { after: 0, limit: 3 }, token })).body.source).toBe(
@@ -144,6 +168,7 @@ describe('order.yaml, against the running order service', () => {
         await call(PLACE, { body: ONE_CABLE, token }),
         await call(ORDER, { params, token }),
         await call(CANCEL, { params, token }),
+        await call(WATCH, { params, token }),
         await call(EVENTS, { token: service }),
       ];
       expect(answers.map((res) => res.body.code)).toEqual(
