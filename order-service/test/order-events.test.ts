@@ -77,6 +77,9 @@ describe('GET /api/v1/orders/{id}/events, over HTTP on SQLite', () => {
     }
   }
 
+  const problemOf = async (stream: { res: Response }) =>
+    (await stream.res.json()) as { code: string; status: number };
+
   const order = (event: ServerSentEvent | undefined) => JSON.parse(event!.data) as Order;
 
   it('when a pending order is watched and then confirmed, then each step arrives in order and the stream ends after confirmed', async () => {
@@ -111,14 +114,14 @@ describe('GET /api/v1/orders/{id}/events, over HTTP on SQLite', () => {
     expect(done.res.status).toBe(204);
     const bad = await watch(id, ada, { 'last-event-id': 'yesterday' });
     expect(bad.res.status).toBe(400);
-    expect((await bad.res.json()).code).toBe('INVALID_LAST_EVENT_ID');
+    expect((await problemOf(bad)).code).toBe('INVALID_LAST_EVENT_ID');
   });
 
   it('when another user watches an order, then 404 as for reading it; an admin may; no token, 401', async () => {
     const id = await pendingOrder(ada);
     const stranger = await watch(id, bob);
     expect(stranger.res.status).toBe(404);
-    expect((await stranger.res.json()).code).toBe('ORDER_NOT_FOUND');
+    expect((await problemOf(stranger)).code).toBe('ORDER_NOT_FOUND');
     const admin = await watch(id, await kit.auth.adminToken());
     expect(admin.res.status).toBe(200);
     expect(order(await admin.next()).userId).toBe(subjectOf(ada));
@@ -134,13 +137,13 @@ describe('GET /api/v1/orders/{id}/events, over HTTP on SQLite', () => {
 
     const third = await watch(adaOrder, ada);
     expect(third.res.status).toBe(429);
-    expect((await third.res.json()).code).toBe('TOO_MANY_USER_STREAMS');
+    expect((await problemOf(third)).code).toBe('TOO_MANY_USER_STREAMS');
     expect(third.res.headers.get('retry-after')).toMatch(/^\d+$/);
 
     expect((await watch(bobOrder, bob)).res.status).toBe(200);
     const full = await watch(bobOrder, bob);
     expect(full.res.status).toBe(503);
-    expect((await full.res.json()).code).toBe('TOO_MANY_STREAMS');
+    expect((await problemOf(full)).code).toBe('TOO_MANY_STREAMS');
     expect(full.res.headers.get('retry-after')).toMatch(/^\d+$/);
 
     held[0]!.close();
