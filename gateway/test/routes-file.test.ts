@@ -196,6 +196,18 @@ routes:
     );
   });
 
+  it('when an upstream lists one URL twice, then the second is refused', () => {
+    expect(
+      problemsOf(
+        'twice.yaml',
+        VALID.replace(
+          `url: \${USER_SERVICE_URL}`,
+          'urls: [http://127.0.0.1:8001, http://127.0.0.1:8001/]',
+        ),
+      ),
+    ).toEqual(['FILE:3:35: upstreams.user-service.urls[1] lists http://127.0.0.1:8001 twice']);
+  });
+
   it('when the file is not valid YAML, then the line and column of the syntax error are named', () => {
     const [problem] = problemsOf('broken.yaml', VALID.replace('access: token', 'access: token: x'));
 

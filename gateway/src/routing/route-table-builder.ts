@@ -37,8 +37,15 @@ export function buildRouteTable(
   previous?: RouteTable,
 ): { table: RouteTable; retired: EndpointPool[] } {
   const { config, metrics, logger } = deps;
+  const timeoutOf = (route: RoutesSpec['routes'][number]) =>
+    route.timeoutMs ?? spec.upstreams.get(route.upstream)!.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS;
   const pools = new Map<string, EndpointPool>();
   for (const upstream of spec.upstreams.values()) {
+    // A trial call may take as long as the slowest route to the upstream allows.
+    const trialTimeoutMs = Math.max(
+      upstream.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS,
+      ...spec.routes.filter((route) => route.upstream === upstream.name).map(timeoutOf),
+    );
     const kept = previous?.pools.get(upstream.name);
     pools.set(
       upstream.name,
@@ -51,7 +58,7 @@ export function buildRouteTable(
               failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
               halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
             },
-            trialTimeoutMs: upstream.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS,
+            trialTimeoutMs,
             metrics,
             logger,
           }),
@@ -63,7 +70,7 @@ export function buildRouteTable(
     const bodyLimitBytes = route.bodyLimitBytes ?? config.BODY_LIMIT_BYTES;
     const { forward } = createUpstream({
       pool: pools.get(route.upstream)!,
-      timeoutMs: route.timeoutMs ?? upstream.timeoutMs ?? config.UPSTREAM_TIMEOUT_MS,
+      timeoutMs: timeoutOf(route),
       retries: route.retries ?? upstream.retries ?? config.UPSTREAM_RETRIES,
       streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
       bodyLimitBytes,

@@ -67,24 +67,23 @@ function locate(file: string, doc: Document, lines: LineCounter, path: Path): st
 /** `${NAME}` → the gateway configuration's (or environment's) value of NAME. */
 const VARIABLE = /\$\{([A-Z0-9_]+)\}/g;
 
+/** The URL with its variables filled in, or what is wrong with it. */
 function expandUrl(
   raw: string,
   vars: Readonly<Record<string, unknown>>,
-): string | Problem['message'] {
+): { url: string } | { problem: string } {
   let missing: string | undefined;
   const url = raw.replace(VARIABLE, (_, name: string) => {
     const value = vars[name];
     if (typeof value !== 'string' || value === '') missing ??= name;
     return typeof value === 'string' ? value : '';
   });
-  if (missing !== undefined) return `names \${${missing}}, which is not set`;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return `must be an http:// or https:// URL (got ${JSON.stringify(url)})`;
+  if (missing !== undefined) return { problem: `names \${${missing}}, which is not set` };
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+    return { problem: `must be an http:// or https:// URL (got ${JSON.stringify(url)})` };
   }
+  return { url: parsed.toString().replace(/\/$/, '') };
 }
 
 /** Whether a request for `path` would match `prefix` (the path itself or below it). */
@@ -149,22 +148,24 @@ function toSpec(
     const key = upstream.urls ? 'urls' : 'url';
     const urls = raw.map((url, i) => {
       const expanded = expandUrl(url, vars);
-      if (expanded.startsWith('http')) return expanded;
+      if ('url' in expanded) return expanded.url;
       problems.push({
         path: ['upstreams', name, key, ...(upstream.urls ? [i] : [])],
-        message: expanded,
+        message: expanded.problem,
       });
       return url;
+    });
+    urls.forEach((url, i) => {
+      if (urls.indexOf(url) !== i) {
+        problems.push({ path: ['upstreams', name, key, i], message: `lists ${url} twice` });
+      }
     });
     upstreams.set(name, { name, urls, timeoutMs: upstream.timeoutMs, retries: upstream.retries });
   }
   const routes = data.routes.map(
     ({ access, ...route }): RouteSpec => ({
       ...route,
-      pattern:
-        route.prefix !== undefined
-          ? `${route.prefix === '/' ? '' : route.prefix}/**`
-          : route.exact!,
+      pattern: route.prefix !== undefined ? `${route.prefix}/**` : route.exact!,
       access: typeof access === 'string' ? access : 'token',
       role: typeof access === 'object' && 'role' in access ? access.role : undefined,
       scope: typeof access === 'object' && 'scope' in access ? access.scope : undefined,
