@@ -1,5 +1,4 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ConfigError } from '@portico/config';
 import { followRevocations } from '@portico/events';
 import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createTokenVerifier } from '@portico/token-auth';
@@ -18,12 +17,10 @@ import { createGatewayMetrics } from './metrics.js';
 import { runPipeline, type Stage } from './pipeline.js';
 import { internalError, sendProblem } from './problems.js';
 import { createRateLimits } from './rate-limit.js';
-import { upstreamChecks } from './readiness.js';
 import { createRequestLog } from './request-log.js';
 import { canonicalPath, routeFor } from './route-table.js';
-import type { EndpointPool } from './routing/endpoint-pool.js';
-import { buildRouteTable, type RouteTable } from './routing/route-table-builder.js';
-import { DEFAULT_ROUTES_FILE, loadRoutesFile, type RoutesSpec } from './routing/routes-file.js';
+import { createLiveRoutes, type ReloadOutcome } from './routing/live-routes.js';
+import { DEFAULT_ROUTES_FILE, type RoutesSpec } from './routing/routes-file.js';
 import { userStatusStage } from './user-status.js';
 
 export type GatewayDeps = {
@@ -34,8 +31,6 @@ export type GatewayDeps = {
   /** The validated routes file; by default read from GATEWAY_ROUTES_FILE (or the shipped one) here. */
   routes?: RoutesSpec;
 };
-
-export type ReloadOutcome = { reloaded: true } | { reloaded: false; problems: readonly string[] };
 
 export type Gateway = {
   /** The node:http request listener: hand it to `serve()` or `http.createServer()`. */
@@ -93,8 +88,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const admin = createAdminApp({
     logger,
     registry: metrics.registry,
-    readiness: () => readiness(),
-    reloadRoutes: () => reload(),
+    readiness: () => live.readiness(),
+    reloadRoutes: () => live.reload(),
     metricsToken: config.METRICS_TOKEN,
     docs: { oauthClientId: config.DOCS_OAUTH_CLIENT_ID },
     demoClientId: config.DEMO_OAUTH_CLIENT_ID,
@@ -141,38 +136,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
   });
 
-  const routesFile = config.GATEWAY_ROUTES_FILE ?? DEFAULT_ROUTES_FILE;
-  const tableDeps = { config, metrics, logger, limiterFor: rateLimits.forRoute };
-  let table: RouteTable = buildRouteTable(
-    deps.routes ?? loadRoutesFile(routesFile, config),
-    tableDeps,
-  ).table;
-  let readiness = upstreamChecks([...table.pools.values()]);
-  /** Pools a reload replaced: still draining the requests that started on them. */
-  const retiredPools = new Set<EndpointPool>();
-
-  const reload = (): ReloadOutcome => {
-    let spec: RoutesSpec;
-    try {
-      spec = loadRoutesFile(routesFile, config);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      logger.error(
-        { file: routesFile, problems: error.problems },
-        'routes file refused; the running table keeps serving',
-      );
-      return { reloaded: false, problems: error.problems };
-    }
-    const built = buildRouteTable(spec, tableDeps, table);
-    table = built.table;
-    readiness = upstreamChecks([...table.pools.values()]);
-    for (const pool of built.retired) retiredPools.add(pool);
-    logger.info(
-      { file: routesFile, routes: table.routes.map((route) => route.pattern) },
-      'routes file reloaded',
-    );
-    return { reloaded: true };
-  };
+  const live = createLiveRoutes({
+    file: config.GATEWAY_ROUTES_FILE ?? DEFAULT_ROUTES_FILE,
+    initial: deps.routes,
+    deps: { config, metrics, logger, limiterFor: rateLimits.forRoute },
+    logger,
+  });
 
   const stages: Stage[] = [
     ...(cors ? [preflight(cors)] : []),
@@ -241,7 +210,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const traceparent = traceparentOf(trace);
     const path = canonicalPath(req.url ?? '');
     // The table is read once: a reload during this request does not change its route.
-    const route = path === null ? null : routeFor(path, table.routes);
+    const route = path === null ? null : routeFor(path, live.routes());
     if (route === null) {
       toAdmin(req, res, startedAt, trace, traceparent);
       return;
@@ -265,9 +234,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     listener,
     registry: metrics.registry,
     userStatuses,
-    reload,
+    reload: live.reload,
     close: async () => {
-      for (const pool of [...table.pools.values(), ...retiredPools]) pool.close();
+      live.close();
       await Promise.all([userDirectory.close(), revocations.close()]);
       rateLimits.close();
     },
