@@ -8,10 +8,13 @@ type StreamTry = ClientRequest & {
 
 const ignore = () => {};
 
+const EVENT_STREAM = /^text\/event-stream\b/i;
+
 /** A server-sent event stream (WHATWG HTML §9.2): the answer the gateway holds open. */
 export function isEventStream(answer: IncomingMessage): boolean {
   const type = answer.headers['content-type'];
-  return type !== undefined && /^text\/event-stream\b/i.test(type);
+  // Asked of every answer: JSON ones are turned away by the prefix, before any regex.
+  return type?.startsWith('text/') === true && EVENT_STREAM.test(type);
 }
 
 /**
