@@ -52,14 +52,16 @@ export function orderEvents(deps: { orders: Orders; watch: OrderWatch; slots: St
     }
 
     let unwatch = () => {};
+    let release = () => {};
     let keepAlive: NodeJS.Timeout | undefined;
+    /** Ends the stream however it ends: terminal step, client gone, or shutdown. Idempotent. */
     const finish = () => {
       clearInterval(keepAlive);
       unwatch();
       release();
       if (!res.writableEnded) res.end();
     };
-    const release = deps.slots.take(caller.sub, finish);
+    release = deps.slots.take(caller.sub, finish);
 
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
