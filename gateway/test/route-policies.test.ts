@@ -121,6 +121,17 @@ describe('per-route policies', () => {
     expect(upstreams.order.received).toHaveLength(1);
   });
 
+  it('when the upstream answers 502 on a route with retries: 0 (the default being 2), then it is tried once', async () => {
+    upstreams.order.handle((_req, res) => {
+      res.writeHead(502, { 'content-type': 'application/json' }).end('{}');
+    });
+
+    const reply = await send(gateway.url, { token: upstreams.token, path: '/api/v1/orders/1' });
+
+    expect(reply.status).toBe(502);
+    expect(upstreams.order.received).toHaveLength(1);
+  });
+
   it('when a body is over the route limit (the default being 1 MiB), then it is 413 before the upstream; under it passes', async () => {
     const post = (body: string) =>
       send(gateway.url, {
