@@ -11,7 +11,6 @@ import type { RefreshTokenRepository } from '../data/refresh-token-repository.js
 import type { AuthDatabase } from '../data/schema.js';
 import { assertUncommonPassword } from './common-passwords.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { RegistrationThrottle } from './registration-throttle.js';
 
 export type PublicAccount = { id: string; email: string; name: string };
 
@@ -19,7 +18,6 @@ export function createAccounts(deps: {
   repository: AccountRepository;
   refreshTokens: RefreshTokenRepository;
   outbox: Outbox<AuthDatabase>;
-  registrations: RegistrationThrottle;
   now: () => number;
 }) {
   const { repository, refreshTokens, outbox } = deps;
@@ -33,13 +31,13 @@ export function createAccounts(deps: {
   }
 
   return {
-    /** `ip`: where it came from, counted before the password is hashed. */
-    async register(
-      input: { email: string; password: string; name: string },
-      ip: string,
-    ): Promise<PublicAccount> {
+    /** Registration budgets were taken before (routes/registration-budget.ts). */
+    async register(input: {
+      email: string;
+      password: string;
+      name: string;
+    }): Promise<PublicAccount> {
       assertUncommonPassword(input.password);
-      await deps.registrations.take(ip);
       const account: Account = {
         id: randomUUID(),
         email: input.email.toLowerCase(),

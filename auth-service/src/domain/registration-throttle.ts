@@ -13,10 +13,12 @@ export type RegistrationSettings = {
 
 /**
  * Registration is the one anonymous request that hashes a new password
- * (~50 ms of a core): counted here before any hashing, per address and for
- * the deployment (issue 12), so one address cannot queue hundreds of hashes,
- * and many addresses together cannot either. Nothing is written for a refused
- * registration. The hash queue (passwords.ts) still bounds what gets through.
+ * (~50 ms of a core): counted per address and for the deployment (issue 12)
+ * before anything else is done with it (app.ts takes it ahead of the spec's
+ * validation), so one address cannot queue hundreds of hashes, many
+ * addresses together cannot either, and a refusal costs next to nothing.
+ * Nothing is written for a refused registration. The hash queue
+ * (passwords.ts) still bounds what gets through.
  */
 export function createRegistrationThrottle(settings: RegistrationSettings, redis?: SharedRedis) {
   const perAddress = createLimiter(

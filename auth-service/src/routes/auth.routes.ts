@@ -21,9 +21,7 @@ export function authRoutes(deps: {
 
   router.post('/register', async (req: SpecRequest<Register>, res: SpecResponse<Register>) => {
     const { email, password, name } = req.body;
-    res
-      .status(201)
-      .json(await deps.accounts.register({ email, password, name }, req.ip ?? 'unknown'));
+    res.status(201).json(await deps.accounts.register({ email, password, name }));
   });
 
   router.post('/login', async (req: SpecRequest<Login>, res: SpecResponse<Login>) => {
