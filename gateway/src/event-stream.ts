@@ -1,14 +1,16 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Exchange } from './exchange.js';
 
+const EVENT_STREAM = /^text\/event-stream\b/i;
+
+// The try's request carries what its idle listener needs, so the listener is
+// one function for every stream rather than a closure per stream.
 const STREAM = Symbol('portico.event-stream');
 type StreamTry = ClientRequest & {
   [STREAM]?: { exchange: Exchange; answer: IncomingMessage };
 };
 
 const ignore = () => {};
-
-const EVENT_STREAM = /^text\/event-stream\b/i;
 
 /** A server-sent event stream (WHATWG HTML §9.2): the answer the gateway holds open. */
 export function isEventStream(answer: IncomingMessage): boolean {
@@ -42,12 +44,7 @@ function onStreamIdle(this: StreamTry): void {
  * client at once rather than with the first event. Retries are already
  * decided by now: a stream that began is never sent again.
  */
-export function holdEventStream(
-  exchange: Exchange,
-  answer: IncomingMessage,
-  res: ServerResponse,
-  idleMs: number,
-): void {
+export function holdEventStream(exchange: Exchange, answer: IncomingMessage, idleMs: number): void {
   const request = exchange.upstreamRequest as StreamTry | undefined;
   if (request) {
     request[STREAM] = { exchange, answer };
@@ -55,5 +52,5 @@ export function holdEventStream(
     request.removeAllListeners('timeout');
     request.setTimeout(idleMs, onStreamIdle);
   }
-  res.flushHeaders();
+  exchange.res.flushHeaders();
 }

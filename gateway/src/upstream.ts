@@ -210,7 +210,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           return;
         }
         if (isEventStream(proxyRes)) {
-          holdEventStream(exchange, proxyRes, res, options.streamIdleTimeoutMs);
+          holdEventStream(exchange, proxyRes, options.streamIdleTimeoutMs);
         }
         streamAnswer(proxyRes, res);
       },
