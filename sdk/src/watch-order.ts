@@ -16,17 +16,19 @@ const TERMINAL: ReadonlySet<string> = new Set(['confirmed', 'rejected', 'cancell
 /** Before reconnecting a stream that ended early without a single step (an idle timeout). */
 const RECONNECT_DELAY_MS = 1_000;
 
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    if (signal?.aborted) return reject(signal.reason);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', abort, { once: true });
   });
 
 /**
