@@ -1,25 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, chromiumOrSkip, launchChromium } from './support/chromium.js';
 import { buildServices } from './support/processes.js';
 import { newShopper, type Shopper } from './support/shop.js';
 import { type System, startSystem } from './support/system.js';
-
-/** Debian's chromium package; .ci/run installs it. Playwright downloads no browser. */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Console errors (a CSP violation is one), page errors and failed requests: none is expected. */
 function watch(page: Page): string[] {
@@ -38,10 +23,7 @@ async function fillLoginPage(page: Page, who: { email: string; password: string 
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-if (!existsSync(CHROMIUM)) {
-  process.stderr.write(
-    `Browser login test skipped: ${CHROMIUM} not found (apt-get install chromium).\n`,
-  );
+if (!chromiumOrSkip('Browser login test')) {
   describe.skip('logging in through the hosted page in a browser', () => {
     it(`needs ${CHROMIUM}`, () => {});
   });
@@ -49,23 +31,17 @@ if (!existsSync(CHROMIUM)) {
   describe('logging in through the hosted page in a browser', () => {
     let system: System;
     let context: BrowserContext;
-    let profile: string;
+    let closeBrowser: (() => Promise<void>) | undefined;
     let shopper: Shopper;
     beforeAll(async () => {
       // The demo page serves the SDK's browser helper as built.
       await buildServices();
       system = await startSystem({ issuerAtGateway: true });
       shopper = await newShopper(system.gateway, 'Ada Lovelace');
-      profile = mkdtempSync(join(tmpdir(), 'portico-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: FLAGS,
-      });
+      ({ context, close: closeBrowser } = await launchChromium());
     }, 300_000);
     afterAll(async () => {
-      await context?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await closeBrowser?.();
       await system?.stop();
     });
     afterEach(() => context?.clearCookies());

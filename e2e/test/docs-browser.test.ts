@@ -1,23 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, chromiumOrSkip, launchChromium } from './support/chromium.js';
 import { type System, startSystem } from './support/system.js';
 
-/** Debian's chromium package; .ci/run installs it. Playwright downloads no browser. */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-/** Keep the browser quiet and local: no update checks, sync, QUIC or first-run pages. */
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** One operation of each service, as the merged spec publishes it. */
 const OPERATIONS = [
@@ -30,10 +17,7 @@ const OPERATIONS = [
 const operation = (page: Page, method: string, path: string) =>
   page.locator(`.opblock.opblock-${method}:has(.opblock-summary-path[data-path="${path}"])`);
 
-if (!existsSync(CHROMIUM)) {
-  process.stderr.write(
-    `API reference browser test skipped: ${CHROMIUM} not found (apt-get install chromium).\n`,
-  );
+if (!chromiumOrSkip('API reference browser test')) {
   describe.skip('the API reference page in a browser', () => {
     it(`needs ${CHROMIUM}`, () => {});
   });
@@ -41,20 +25,13 @@ if (!existsSync(CHROMIUM)) {
   describe('the API reference page in a browser', () => {
     let system: System;
     let context: BrowserContext;
-    let profile: string;
+    let closeBrowser: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       system = await startSystem();
-      profile = mkdtempSync(join(tmpdir(), 'portico-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: FLAGS,
-        viewport: { width: 1280, height: 1400 },
-      });
+      ({ context, close: closeBrowser } = await launchChromium({ width: 1280, height: 1400 }));
     }, 60_000);
     afterAll(async () => {
-      await context?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await closeBrowser?.();
       await system?.stop();
     });
 
