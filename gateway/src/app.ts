@@ -1,7 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { followRevocations } from '@portico/events';
+import { createServiceVerifier } from '@portico/events';
 import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from '@portico/logging';
-import { createTokenVerifier } from '@portico/token-auth';
 import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -95,20 +94,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     demoClientId: config.DEMO_OAUTH_CLIENT_ID,
   });
 
-  const revocations = followRevocations({
-    authUrl: config.AUTH_SERVICE_URL,
-    clientId: config.SERVICE_CLIENT_ID,
-    clientSecret: config.SERVICE_CLIENT_SECRET,
-    redis: deps.redis,
-    prefix: config.REDIS_PREFIX,
+  const { verifier, close: closeVerifier } = createServiceVerifier({
+    config,
     logger,
-  });
-  const verifier = createTokenVerifier({
-    jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
-    issuer: config.TOKEN_ISSUER,
-    audience: config.TOKEN_AUDIENCE,
+    redis: deps.redis,
     cacheMaxEntries: config.TOKEN_CACHE_MAX,
-    revocations: revocations.list,
   });
   const userDirectory = createUserDirectory({
     owner: 'gateway',
@@ -237,7 +227,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     reload: live.reload,
     close: async () => {
       live.close();
-      await Promise.all([userDirectory.close(), revocations.close()]);
+      await Promise.all([userDirectory.close(), closeVerifier()]);
       rateLimits.close();
     },
   };

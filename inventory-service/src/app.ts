@@ -2,15 +2,15 @@ import { type Database, migrateToLatest } from '@portico/db';
 import {
   createFeedClient,
   createOutbox,
+  createServiceVerifier,
   eventFeedRoutes,
-  followRevocations,
   startEventBus,
 } from '@portico/events';
 import { createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
-import { createTokenVerifier, requireAuth } from '@portico/token-auth';
+import { requireAuth } from '@portico/token-auth';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { InventoryConfig } from './config.js';
@@ -69,19 +69,10 @@ export async function createInventoryService(
     outbox,
     consume: { handlers: orderEventHandlers(now), feeds: { [ORDER_SOURCE]: orderFeed } },
   });
-  const revocations = followRevocations({
-    authUrl: config.AUTH_SERVICE_URL,
-    clientId: config.SERVICE_CLIENT_ID,
-    clientSecret: config.SERVICE_CLIENT_SECRET,
-    redis,
-    prefix: config.REDIS_PREFIX,
+  const { verifier, close: closeVerifier } = createServiceVerifier({
+    config,
     logger,
-  });
-  const verifier = createTokenVerifier({
-    jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
-    issuer: config.TOKEN_ISSUER,
-    audience: config.TOKEN_AUDIENCE,
-    revocations: revocations.list,
+    redis: redis,
   });
 
   const app = createServiceApp({
@@ -108,7 +99,7 @@ export async function createInventoryService(
     app,
     close: async () => {
       await events.stop();
-      await Promise.all([orderFeed.close(), revocations.close()]);
+      await Promise.all([orderFeed.close(), closeVerifier()]);
     },
   };
 }

@@ -2,15 +2,15 @@ import { type Database, migrateToLatest } from '@portico/db';
 import {
   createFeedClient,
   createOutbox,
+  createServiceVerifier,
   eventFeedRoutes,
-  followRevocations,
   startEventBus,
 } from '@portico/events';
 import { createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
-import { createTokenVerifier, requireAuth } from '@portico/token-auth';
+import { requireAuth } from '@portico/token-auth';
 import { createUserDirectory } from '@portico/user-directory';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -95,19 +95,10 @@ export async function createOrderService(
   });
   // Open event streams end when draining starts, or they would hold the drain.
   deps.draining?.addEventListener('abort', slots.endAll, { once: true });
-  const revocations = followRevocations({
-    authUrl: config.AUTH_SERVICE_URL,
-    clientId: config.SERVICE_CLIENT_ID,
-    clientSecret: config.SERVICE_CLIENT_SECRET,
-    redis,
-    prefix: config.REDIS_PREFIX,
+  const { verifier, close: closeVerifier } = createServiceVerifier({
+    config,
     logger,
-  });
-  const verifier = createTokenVerifier({
-    jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
-    issuer: config.TOKEN_ISSUER,
-    audience: config.TOKEN_AUDIENCE,
-    revocations: revocations.list,
+    redis: redis,
   });
 
   const app = createServiceApp({
@@ -133,7 +124,7 @@ export async function createOrderService(
       watch.stop();
       await timeouts.stop();
       await events.stop();
-      await Promise.all([users.close(), inventoryFeed.close(), revocations.close()]);
+      await Promise.all([users.close(), inventoryFeed.close(), closeVerifier()]);
     },
   };
 }

@@ -2,15 +2,15 @@ import { type Database, migrateToLatest } from '@portico/db';
 import {
   createFeedClient,
   createOutbox,
+  createServiceVerifier,
   eventFeedRoutes,
-  followRevocations,
   startEventBus,
 } from '@portico/events';
 import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
 import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import { specPath } from '@portico/openapi';
-import { createTokenVerifier, requireAuth } from '@portico/token-auth';
+import { requireAuth } from '@portico/token-auth';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { UserConfig } from './config.js';
@@ -72,19 +72,10 @@ export async function createUserService(
     outbox,
     consume: { handlers: authEventHandlers(now), feeds: { auth: authFeed } },
   });
-  const revocations = followRevocations({
-    authUrl: config.AUTH_SERVICE_URL,
-    clientId: config.SERVICE_CLIENT_ID,
-    clientSecret: config.SERVICE_CLIENT_SECRET,
-    redis: deps.redis,
-    prefix: config.REDIS_PREFIX,
+  const { verifier, close: closeVerifier } = createServiceVerifier({
+    config,
     logger,
-  });
-  const verifier = createTokenVerifier({
-    jwksUrl: `${config.AUTH_SERVICE_URL}/.well-known/jwks.json`,
-    issuer: config.TOKEN_ISSUER,
-    audience: config.TOKEN_AUDIENCE,
-    revocations: revocations.list,
+    redis: deps.redis,
   });
   const redis = deps.redis;
 
@@ -109,7 +100,7 @@ export async function createUserService(
     app,
     close: async () => {
       await events.stop();
-      await Promise.all([auth.close(), authFeed.close(), revocations.close()]);
+      await Promise.all([auth.close(), authFeed.close(), closeVerifier()]);
     },
   };
 }

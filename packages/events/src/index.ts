@@ -7,7 +7,12 @@ export { createInbox, type Handler, type Handlers, type Inbox, type Outcome } fr
 export { createOutbox, type Emit, envelopeOf, type Outbox, type OutboxFeed } from './outbox.js';
 export { type RedisConsumerOptions, startRedisConsumer } from './redis-consumer.js';
 export { startRedisRelay } from './redis-relay.js';
-export { followRevocations, type RevocationFeedOptions } from './revocation-feed.js';
+export {
+  createServiceVerifier,
+  followRevocations,
+  type RevocationFeedOptions,
+  type VerifierConfig,
+} from './revocation-feed.js';
 export { deadLetterStreamOf, streamOf } from './streams.js';
 export { subscribe } from './subscriber.js';
 export {
