@@ -127,6 +127,16 @@ export type SystemOptions = {
 
 const random = () => randomBytes(18).toString('base64url');
 
+/**
+ * The gateway's per-try timeout here, unless a suite sets UPSTREAM_TIMEOUT_MS.
+ * Every service runs in the test's own process, beside clients sending hundreds
+ * of requests at once, and a password hash on a loaded two-core machine can
+ * outlast the production 5 s (seen in CI: a first registration, a burst of
+ * 200 orders). No suite that uses this default is about timeouts; those that
+ * are set their own (contract/user.test.ts), and the attack suite uses 20 s.
+ */
+const GATEWAY_TRY_TIMEOUT_MS = '20000';
+
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const env = options.env ?? {};
   const redis = redisParts(options.redisUrl);
@@ -222,7 +232,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   });
   inventory!.attach(inventoryService.app);
   const gateway = createGateway({
-    config: loadGatewayConfig(clientEnv('gateway')),
+    config: loadGatewayConfig({
+      UPSTREAM_TIMEOUT_MS: GATEWAY_TRY_TIMEOUT_MS,
+      ...clientEnv('gateway'),
+    }),
     logger: logger('gateway'),
     ...withRedis(),
   });
