@@ -1,6 +1,6 @@
+import { refuseBody } from './body-buffer.js';
 import type { Exchange } from './exchange.js';
 import type { Stage } from './pipeline.js';
-import { payloadTooLarge, sendProblem } from './problems.js';
 
 /**
  * Refuses a declared body over the route's limit (its `bodyLimitBytes`, else
@@ -12,11 +12,7 @@ export const bodyLimit: Stage = (exchange) => {
   const declared = exchange.req.headers['content-length'];
   if (declared !== undefined) {
     const limitBytes = exchange.route.bodyLimitBytes;
-    if (Number(declared) <= limitBytes) return true;
-    sendProblem(exchange, payloadTooLarge(limitBytes), {
-      connection: 'close',
-    });
-    return false;
+    return Number(declared) <= limitBytes || refuseBody(exchange, limitBytes);
   }
   exchange.countBody = exchange.req.headers['transfer-encoding'] !== undefined;
   return true;
@@ -35,10 +31,11 @@ export function countStreamedBody(exchange: Exchange, limitBytes: number): void 
     received += chunk.length;
     if (received <= limitBytes) return;
     req.off('data', onData);
+    // Marked before the upstream request is destroyed, so its error is not taken for a fault.
     exchange.bodyTooLarge = true;
     req.unpipe();
     exchange.upstreamRequest?.destroy();
-    sendProblem(exchange, payloadTooLarge(limitBytes), { connection: 'close' });
+    refuseBody(exchange, limitBytes);
     // Drain what is still in flight until Node closes the socket after the 413.
     req.resume();
   };

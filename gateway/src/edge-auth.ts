@@ -8,18 +8,9 @@ import {
 import type { Exchange } from './exchange.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Stage } from './pipeline.js';
-import { sendProblem } from './problems.js';
+import { bearerChallenge, invalidToken, sendProblem } from './problems.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** RFC 6750 §3 challenge; `error` only when a token was presented. */
-function challenge(error?: string): Record<string, string> {
-  return {
-    'www-authenticate': error
-      ? `Bearer realm="portico", error="${error}"`
-      : 'Bearer realm="portico"',
-  };
-}
 
 function refuse(exchange: Exchange, error: HttpError): false {
   sendProblem(exchange, error);
@@ -96,13 +87,11 @@ export function edgeAuth(deps: {
       return then(deps.countCheck, exchange, () =>
         refuse(
           exchange,
-          new UnauthorizedError(
-            'A bearer token is required.',
-            header ? 'INVALID_TOKEN' : 'TOKEN_REQUIRED',
-            {
-              headers: challenge(header ? 'invalid_token' : undefined),
-            },
-          ),
+          header
+            ? invalidToken('A bearer token is required.')
+            : new UnauthorizedError('A bearer token is required.', 'TOKEN_REQUIRED', {
+                headers: bearerChallenge(),
+              }),
         ),
       );
     }
@@ -120,12 +109,7 @@ export function edgeAuth(deps: {
       (caller) => admit(exchange, caller),
       (error: unknown) => {
         if (error instanceof InvalidTokenError) {
-          return refuse(
-            exchange,
-            new UnauthorizedError(error.message, 'INVALID_TOKEN', {
-              headers: challenge('invalid_token'),
-            }),
-          );
+          return refuse(exchange, invalidToken(error.message));
         }
         if (error instanceof HttpError) return refuse(exchange, error);
         throw error;

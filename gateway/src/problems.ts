@@ -5,6 +5,7 @@ import {
   PayloadTooLargeError,
   problemFrom,
   ServiceUnavailableError,
+  UnauthorizedError,
   writeProblem,
 } from '@portico/errors';
 import type { Exchange } from './exchange.js';
@@ -37,6 +38,22 @@ export function sendProblem(
   // Once a head is out, writeProblem cuts the connection: there is nothing to add to.
   if (!res.headersSent) setAnswerHeaders(res, exchange);
   writeProblem(res, problemFrom(error, exchange.path), { ...error.headers, ...headers });
+}
+
+/** The RFC 6750 §3 challenge of a 401: `error` only when a token was presented. */
+export function bearerChallenge(error?: 'invalid_token'): Record<string, string> {
+  return {
+    'www-authenticate': error
+      ? `Bearer realm="portico", error="${error}"`
+      : 'Bearer realm="portico"',
+  };
+}
+
+/** A presented token the gateway will not take (malformed, unverifiable, naming no user): 401 with its challenge. */
+export function invalidToken(message: string): UnauthorizedError {
+  return new UnauthorizedError(message, 'INVALID_TOKEN', {
+    headers: bearerChallenge('invalid_token'),
+  });
 }
 
 export function payloadTooLarge(limitBytes: number): HttpError {

@@ -1,8 +1,8 @@
-import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '@portico/errors';
+import { ForbiddenError, ServiceUnavailableError } from '@portico/errors';
 import type { UserStatus, UserStatusCache } from '@portico/user-directory';
 import type { Exchange } from './exchange.js';
 import type { Stage } from './pipeline.js';
-import { sendProblem } from './problems.js';
+import { invalidToken, sendProblem } from './problems.js';
 
 /** Refuses a caller whose account is disabled (403) or gone (401), after the token passed. */
 export function userStatusStage(statuses: UserStatusCache): Stage {
@@ -11,9 +11,7 @@ export function userStatusStage(statuses: UserStatusCache): Stage {
     const refusal =
       status === 'disabled'
         ? new ForbiddenError('This account is disabled.', 'USER_DISABLED')
-        : new UnauthorizedError('The token names an unknown user.', 'INVALID_TOKEN', {
-            headers: { 'www-authenticate': 'Bearer realm="portico", error="invalid_token"' },
-          });
+        : invalidToken('The token names an unknown user.');
     sendProblem(exchange, refusal);
     return false;
   };
