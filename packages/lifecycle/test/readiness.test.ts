@@ -59,27 +59,43 @@ describe('/readyz, misbehaving checks', () => {
 
 describe('/readyz under a flood', () => {
   it('when a hundred probes ask at once, then the dependency is checked once, and again only once the answer is stale', async () => {
+    const probes = 100;
     let checked = 0;
     let up = true;
+    // The first check stays in flight until every probe has reached the app,
+    // so the test is bound by events, not by how fast a loaded machine sends.
+    let arrived = 0;
+    let release!: () => void;
+    let firstCheck: Promise<void> | undefined = new Promise((resolve) => {
+      release = resolve;
+    });
     const app = createServiceApp({
       service: 'test-service',
       logger,
       readiness: {
         database: async () => {
           checked += 1;
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await firstCheck;
           if (!up) throw new Error('down');
         },
       },
       routes: () => {},
     });
-    served = await serve(app, { port: 0, host: '127.0.0.1', logger, drainMs: 100 });
+    served = await serve(
+      (req, res) => {
+        app(req, res);
+        arrived += 1;
+        if (arrived === probes) setImmediate(release);
+      },
+      { port: 0, host: '127.0.0.1', logger, drainMs: 100 },
+    );
     const probe = async () => (await fetch(`${served!.url}/readyz`)).status;
 
-    const statuses = await Promise.all(Array.from({ length: 100 }, probe));
+    const statuses = await Promise.all(Array.from({ length: probes }, probe));
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(checked).toBe(1);
 
+    firstCheck = undefined;
     up = false;
     await new Promise((resolve) => setTimeout(resolve, READINESS_FRESH_MS + 50));
     expect(await probe()).toBe(503);
