@@ -1,10 +1,9 @@
 import { readConfigOrExit } from '@portico/config';
-import { serve } from '@portico/lifecycle';
+import { connectRedis, serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
 import { pino } from 'pino';
 import { createGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
-import { connectRedis } from './redis-client.js';
 import { DEFAULT_ROUTES_FILE, loadRoutesFile } from './routing/routes-file.js';
 
 const config = readConfigOrExit(() => loadGatewayConfig());

@@ -1,9 +1,8 @@
 import { type IncomingHttpHeaders, type OutgoingHttpHeaders, request } from 'node:http';
-import { serve } from '@portico/lifecycle';
+import { connectRedis, serve } from '@portico/lifecycle';
 import { createLogger, type Logger } from '@portico/logging';
 import { createGateway, type Gateway } from '../../src/app.js';
 import { loadGatewayConfig } from '../../src/config.js';
-import { connectRedis } from '../../src/redis-client.js';
 import { type AuthKit, createAuthKit } from './auth-kit.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 

@@ -7,6 +7,7 @@ export {
   sharedChecks,
 } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
+export { connectRedis } from './redis-client.js';
 export { runService, type ServiceConfig, type ServiceParts } from './run-service.js';
 export { type Served, type ServeOptions, serve } from './serve.js';
 export { createServiceApp, type ServiceAppOptions } from './service-app.js';

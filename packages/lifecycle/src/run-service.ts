@@ -2,7 +2,8 @@ import type { RequestListener } from 'node:http';
 import { readConfigOrExit } from '@portico/config';
 import { createDatabase, type Database } from '@portico/db';
 import { createLogger, type Logger } from '@portico/logging';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from './redis-client.js';
 import { serve } from './serve.js';
 
 /** The variables every service's config has (docs/architecture.md, "Environment"). */
@@ -47,11 +48,7 @@ export async function runService<C extends ServiceConfig, DB>(options: {
     dataDir: config.DATA_DIR,
     service: options.database,
   });
-  // No offline queue: with Redis down a call fails at once and the caller falls back.
-  const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    : undefined;
-  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable'));
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
   const draining = new AbortController();
   const { app, close } = await options.create({
     config,
