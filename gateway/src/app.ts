@@ -57,13 +57,13 @@ function preflight(cors: Cors): Stage {
   };
 }
 
-/** The last stage before the proxy: what the upstream may see of the client's request. */
 /** The probes orchestrators and start-up waits ask often; both are answered from memory. */
 const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /** The per-caller limit of the route: the gateway's, or the route's own budget. */
 const routeRateLimit: Stage = (exchange) => exchange.route.limiter(exchange);
 
+/** The last stage before the upstream call: what the upstream may see of the client's request. */
 const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
   prepareUpstreamHeaders(req, trace, traceparent);
   // The target goes upstream as sent (upstream.ts): less a fragment, which is
@@ -75,7 +75,7 @@ const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
 
 /**
  * Builds the gateway without listening. Routed requests take the lean node:http
- * path (route match → stages → http-proxy-middleware); everything else goes to
+ * path (route match → stages → an undici call upstream); everything else goes to
  * the express admin app. Edge token verification, user status and rate limits
  * are stages that slot in before `upstreamHeaders`; retries and the circuit
  * breaker live inside `Upstream.forward` (resilience.ts).

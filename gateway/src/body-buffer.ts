@@ -21,7 +21,6 @@ export function refuseBody(exchange: Exchange, limitBytes: number): false {
  */
 export function keepBody(exchange: Exchange, body: Buffer): true {
   exchange.body = body;
-  exchange.countBody = false;
   exchange.req.headers['content-length'] = String(body.length);
   delete exchange.req.headers['transfer-encoding'];
   return true;

@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceContext } from '@portico/logging';
 import type { Caller } from '@portico/token-auth';
 import type { Cors } from './cors.js';
@@ -27,8 +27,6 @@ export type Exchange = {
   readonly upstream: string;
   /** Probes log at debug; a proxied request never does. */
   readonly quiet: boolean;
-  /** The body has no declared length, so it is counted as it streams. */
-  countBody: boolean;
   /** The verified caller, once the edge token check passed (token routes only). */
   caller: Caller | undefined;
   /**
@@ -38,14 +36,12 @@ export type Exchange = {
    */
   body: Buffer | undefined;
   bodyTooLarge: boolean;
-  /** The upstream did not answer within `proxyTimeout`. */
+  /** The upstream did not answer, or its body went silent, within the try timeout. */
   timedOut: boolean;
   /** Calls made to the upstream so far: 1 + retries. */
   tries: number;
   /** The upstream endpoint the current try goes to (resilience.ts picks it). */
   endpoint: Endpoint | undefined;
-  /** The request to the upstream, once it has a socket. */
-  upstreamRequest: ClientRequest | undefined;
   /** Why the upstream call failed (a Node error code), for the log line. */
   upstreamError: string | undefined;
   /** The gateway's CORS policy, null when CORS is off. */
@@ -56,15 +52,6 @@ export type Exchange = {
   rateLimitPolicy: string | undefined;
   rateLimit: string | undefined;
 };
-
-/**
- * The exchange rides on its request under a private symbol. A WeakMap keyed by
- * the request, plus spreading `fields`, cost ~4 µs a request (measured; V8's
- * ephemeron bookkeeping also slows every young-generation GC); a property
- * costs ~0.05 µs and dies with the request just the same.
- */
-const EXCHANGE = Symbol('portico.exchange');
-type Carrier = IncomingMessage & { [EXCHANGE]?: Exchange };
 
 export function startExchange(
   fields: Pick<
@@ -93,25 +80,17 @@ export function startExchange(
     label: fields.route.pattern,
     upstream: fields.route.upstream,
     quiet: false,
-    countBody: false,
     caller: undefined,
     body: undefined,
     bodyTooLarge: false,
     timedOut: false,
     tries: 0,
     endpoint: undefined,
-    upstreamRequest: undefined,
     upstreamError: undefined,
     cors: fields.cors,
     allowOrigin: fields.allowOrigin,
     rateLimitPolicy: undefined,
     rateLimit: undefined,
   };
-  (fields.req as Carrier)[EXCHANGE] = exchange;
   return exchange;
-}
-
-/** The exchange a request belongs to: http-proxy's events hand back only `req`. */
-export function exchangeOf(req: IncomingMessage): Exchange | undefined {
-  return (req as Carrier)[EXCHANGE];
 }

@@ -71,12 +71,12 @@ function isUntrusted(name: string): boolean {
 }
 
 /**
- * The headers the upstream may see of the client's (http-proxy sends
+ * The headers the upstream may see of the client's (the upstream call sends
  * `req.headers` as they are): no hop-by-hop, forwarding or identity header
  * from the client; trusted `X-Forwarded-*`, the request id and this hop's
  * `traceparent` instead. They replace `req.headers` as a new object rather
  * than by deleting in place: a `delete` turns the object into a slow
- * dictionary for every later read and for http-proxy's copy of it.
+ * dictionary for every later read and for undici's walk over it.
  */
 export function prepareUpstreamHeaders(
   req: IncomingMessage,
@@ -96,11 +96,13 @@ export function prepareUpstreamHeaders(
     if (HOP_BY_HOP.has(name) || isUntrusted(name)) continue;
     // Node already answered `100 Continue` to the client; the upstream must not be asked again.
     if (name === 'expect') continue;
-    if (named?.has(name) && name !== 'host') continue;
+    // The upstream's own host goes out (undici sets it); the client's is X-Forwarded-Host.
+    if (name === 'host' || named?.has(name)) continue;
     upstream[name] = headers[name];
   }
-  // Node's server has de-chunked the body; say how the next hop frames it, or a
-  // GET-with-body would go out unframed and desynchronise the upstream connection.
+  // Marks a body of unknown length (Node's server has de-chunked it): it is
+  // read whole before the first try, and then goes out with a Content-Length
+  // (resilience.ts, body-buffer.ts), so this never reaches the upstream.
   if (hasBody && upstream['content-length'] === undefined)
     upstream['transfer-encoding'] = 'chunked';
 

@@ -28,6 +28,18 @@ export function isRepeatable(req: IncomingMessage): boolean {
   );
 }
 
+/**
+ * Whether the body is read whole before the first try. A body of unknown
+ * length (chunked) always is, as nginx does by default
+ * (`proxy_request_buffering`): its limit is checked before the upstream sees
+ * a byte, and the upstream gets a Content-Length. A body that may be sent
+ * twice is too, so a retry has it. Everything else streams.
+ */
+function readFirst(req: IncomingMessage, retries: number): boolean {
+  if (!hasBody(req)) return false;
+  return req.headers['content-length'] === undefined || (retries > 0 && isRepeatable(req));
+}
+
 export type ResilienceOptions = {
   name: string;
   /** Retries after the first try (UPSTREAM_RETRIES). */
@@ -130,13 +142,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
   return {
     forward: (exchange) => {
       if (!admitted(exchange)) return;
-      // Only a body that may be sent twice is read into memory; everything else streams.
-      if (
-        retries > 0 &&
-        exchange.body === undefined &&
-        hasBody(exchange.req) &&
-        isRepeatable(exchange.req)
-      ) {
+      if (exchange.body === undefined && readFirst(exchange.req, retries)) {
         bufferBody(exchange, bodyLimitBytes, (read) => read && attemptLater(exchange));
         return;
       }

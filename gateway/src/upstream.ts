@@ -1,15 +1,12 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from '@portico/logging';
-import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
-import { countStreamedBody } from './body-limit.js';
-import { holdEventStream, isEventStream } from './event-stream.js';
-import { type Exchange, exchangeOf } from './exchange.js';
+import type { Dispatcher } from 'undici';
+import { hasBody } from './body-buffer.js';
+import type { Exchange } from './exchange.js';
 import { downstreamHeaders } from './headers.js';
 import type { GatewayMetrics } from './metrics.js';
 import { internalError, sendProblem, upstreamFailure } from './problems.js';
-import { createResilience } from './resilience.js';
+import { createResilience, type Resilience } from './resilience.js';
 import type { EndpointPool } from './routing/endpoint-pool.js';
 
 /** A route's way to its upstream: built once per route when the table loads. */
@@ -20,7 +17,7 @@ export type Upstream = {
 };
 
 export type UpstreamOptions = {
-  /** The upstream's endpoints, shared by every route to it (their sockets and breakers). */
+  /** The upstream's endpoints, shared by every route to it (their connections and breakers). */
   pool: EndpointPool;
   /** Per try: the route's, or UPSTREAM_TIMEOUT_MS. */
   timeoutMs: number;
@@ -33,214 +30,198 @@ export type UpstreamOptions = {
   logger: Logger;
 };
 
-function isResponse(res: ServerResponse | Socket): res is ServerResponse {
-  return typeof (res as ServerResponse).writeHead === 'function';
+/** What every call to one route's upstream shares. */
+type CallContext = {
+  readonly name: string;
+  readonly timeoutMs: number;
+  readonly streamIdleTimeoutMs: number;
+  readonly metrics: GatewayMetrics;
+  readonly resilience: Resilience;
+};
+
+const EVENT_STREAM = /^text\/event-stream\b/i;
+
+/** A server-sent event stream (WHATWG HTML §9.2): the answer the gateway holds open. */
+function isEventStream(headers: IncomingHttpHeaders): boolean {
+  const type = headers['content-type'];
+  // Asked of every answer: JSON ones are turned away by the prefix, before any regex.
+  return type?.startsWith('text/') === true && EVENT_STREAM.test(type);
 }
 
-const ignore = () => {};
+/** Undici's errors for "no answer in time": the try timeout, a 504. */
+const TIMEOUTS: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-// Each try's request, answer and client response point at each other under
-// private symbols, so the listeners below are one function each for every
-// request rather than closures made per request.
-const TRY = Symbol('portico.try');
-const CLIENT = Symbol('portico.client-response');
-const ANSWER = Symbol('portico.upstream-answer');
-type Try = ClientRequest & { [TRY]?: Exchange };
-type Answer = IncomingMessage & { [CLIENT]?: ServerResponse };
-type Client = ServerResponse & { [ANSWER]?: IncomingMessage };
+// The client's response points at the call answering it under a private
+// symbol, so its listeners are one function each for every request rather
+// than closures made per request.
+const CALL = Symbol('portico.upstream-call');
+type Client = ServerResponse & { [CALL]?: UpstreamCall };
 
-/**
- * http-proxy aborts on proxyTimeout and reports a plain "socket hang up":
- * remember that it was the timeout, so the client gets a 504, not a 502. A
- * discarded earlier try may still time out: only the current one counts.
- */
-function onTryTimeout(this: Try): void {
-  const exchange = this[TRY];
-  if (exchange?.upstreamRequest === this) exchange.timedOut = true;
-}
-
-function onAnswerData(this: Answer, chunk: Buffer): void {
-  const res = this[CLIENT]!;
-  if (res.write(chunk)) return;
-  // The client reads slower than the upstream writes: wait for it.
-  this.pause();
-  res.once('drain', onClientDrain);
-}
-
+/** The client read what was written: let the upstream's body flow again. */
 function onClientDrain(this: Client): void {
-  this[ANSWER]?.resume();
+  this[CALL]?.controller?.resume();
 }
 
-function onAnswerEnd(this: Answer): void {
-  this[CLIENT]!.end();
-}
-
-/** The upstream's answer stopped short: no half-answered client. */
-function onAnswerClose(this: Answer): void {
-  if (!this.complete) this[CLIENT]!.destroy();
-}
-
-/** The client went away: no orphaned upstream read. */
+/** The client went away: no orphaned upstream call. */
 function onClientClose(this: Client): void {
-  const answer = this[ANSWER];
-  if (answer && !answer.complete) answer.destroy();
+  this[CALL]?.cancel();
+}
+
+function onBodyIdle(call: UpstreamCall): void {
+  call.idle();
 }
 
 /**
- * Streams the answer's body to the client: what `proxyRes.pipe(res)` did,
- * backpressure included, with four listeners shared by every request instead
- * of pipe's eight closures (and `stream.pipeline`'s abort signals before it,
- * ~25% of the gateway's CPU per request; bench/gateway-bench.mjs --profile).
- * Either side ending early ends the other.
+ * One try of an exchange, as undici's dispatch handler: the answer's head is
+ * checked (a retry may replace it) and written with the gateway's headers,
+ * then its body is written as it comes, with backpressure both ways. Between
+ * head and end, a timer cuts a body that goes silent: after the try timeout,
+ * or after the stream idle timeout for an event stream, which then ends cleanly
+ * (an EventSource, or the SDK's watchOrder, reconnects with Last-Event-ID).
  */
-function streamAnswer(proxyRes: Answer, res: Client): void {
-  proxyRes[CLIENT] = res;
-  res[ANSWER] = proxyRes;
-  proxyRes.on('data', onAnswerData);
-  proxyRes.on('end', onAnswerEnd);
-  proxyRes.on('close', onAnswerClose);
-  res.on('close', onClientClose);
+class UpstreamCall implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | undefined;
+  /** The answer was replaced by a retry, or this side ended the call: nothing more reaches the client. */
+  private over = false;
+  private streaming = false;
+  private bodyTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly exchange: Exchange,
+    private readonly route: CallContext,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.exchange.res.destroyed) this.cancel();
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    // 1xx (103 Early Hints) are the upstream's business: the final answer follows.
+    if (status < 200 || this.over) return;
+    const { exchange, route } = this;
+    const { res } = exchange;
+    // Decided before the head is written: once the client has it, no retry.
+    const shedding = status === 503 && headers['retry-after'] !== undefined;
+    if (route.resilience.answered(exchange, status, shedding)) {
+      // Undici reads the rest and keeps the connection; none of it is written.
+      this.over = true;
+      return;
+    }
+    try {
+      res.writeHead(status, downstreamHeaders(headers, exchange));
+    } catch {
+      // Node would not write a header undici parsed: no honest answer is left.
+      route.metrics.upstreamError(route.name, 'INVALID_RESPONSE_HEADER');
+      this.cancel();
+      res.destroy();
+      return;
+    }
+    this.streaming = isEventStream(headers);
+    // An event stream's head goes out at once, not with its first event.
+    if (this.streaming) res.flushHeaders();
+    this.bodyTimer = setTimeout(
+      onBodyIdle,
+      this.streaming ? route.streamIdleTimeoutMs : route.timeoutMs,
+      this,
+    );
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.over) return;
+    this.bodyTimer?.refresh();
+    if (this.exchange.res.write(chunk)) return;
+    // The client reads slower than the upstream writes: wait for it.
+    controller.pause();
+    this.exchange.res.once('drain', onClientDrain);
+  }
+
+  onResponseEnd(): void {
+    clearTimeout(this.bodyTimer);
+    if (this.over) return;
+    this.over = true;
+    this.exchange.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    clearTimeout(this.bodyTimer);
+    if (this.over) return;
+    this.over = true;
+    const { exchange, route } = this;
+    const { res } = exchange;
+    const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+    exchange.timedOut = TIMEOUTS.has(code);
+    exchange.upstreamError = exchange.timedOut ? 'TIMEOUT' : code;
+    route.metrics.upstreamError(route.name, exchange.upstreamError);
+    // The upstream died mid-answer: cutting the connection is the only honest signal left.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (route.resilience.failed(exchange, code)) return;
+    sendProblem(exchange, upstreamFailure(route.name, error, exchange.timedOut));
+  }
+
+  /** This side ends the call (the client left, or its answer cannot be written). */
+  cancel(): void {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.bodyTimer);
+    this.controller?.abort(new Error('the gateway ended the call'));
+  }
+
+  /** The body went silent for its timeout. */
+  idle(): void {
+    const { exchange, route } = this;
+    if (this.streaming) {
+      exchange.upstreamError = 'STREAM_IDLE';
+      this.cancel();
+      exchange.res.end();
+      return;
+    }
+    exchange.timedOut = true;
+    exchange.upstreamError = 'TIMEOUT';
+    route.metrics.upstreamError(route.name, 'TIMEOUT');
+    this.cancel();
+    exchange.res.destroy();
+  }
 }
 
 /**
- * Drops an answer that a retry replaces. Its request's late errors (a reset
- * while draining) would reach http-proxy's handler as the next try's: they go
- * nowhere instead. Draining, not destroying, keeps the pooled socket.
- */
-function discard(exchange: Exchange, proxyRes: IncomingMessage): void {
-  const proxyReq = exchange.upstreamRequest;
-  exchange.upstreamRequest = undefined;
-  proxyReq?.removeAllListeners('error').on('error', ignore);
-  proxyRes.resume();
-}
-
-/**
- * One http-proxy-middleware instance for one route, sending each try to the
- * endpoint resilience.ts picked, over that endpoint's keep-alive agent. The
- * default plugins are ejected (they cost ~13% of throughput, map every failure
- * to 504 and echo the target URL); this module answers failures with problems
- * instead, and writes the response head itself so hop-by-hop headers never
- * reach the client.
+ * Sends one route's tries with undici, each over the keep-alive connections
+ * of the endpoint resilience.ts picked. The request goes as the client sent it
+ * (its path already checked to be canonical, its headers rewritten by the
+ * upstream-headers stage); failures are answered with problems, and the
+ * answer's head is written here, so hop-by-hop headers never reach the client.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { pool, timeoutMs, retries, bodyLimitBytes, metrics, logger } = options;
   const { name } = pool;
-  // Tries go straight to the proxy server with one options object per endpoint
-  // (its target and agent), made here once: the middleware's own entry point
-  // would copy its options and await a promise on every request. A plugin
-  // keeps the server and the middleware's options for that.
-  let web: ((exchange: Exchange) => void) | undefined;
 
-  createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: pool.endpoints[0]!.target,
-    // The target goes out as the client sent it (`req.url`, its path already
-    // checked to be canonical) instead of through `url.parse` on every
-    // request, whose only change to it was dropping a fragment; the
-    // upstream-headers stage in app.ts drops that now.
-    toProxy: true,
-    changeOrigin: true,
-    proxyTimeout: timeoutMs,
-    xfwd: false,
-    // Ejecting drops the plugin that subscribes `on` too; it is the one default we keep.
-    ejectPlugins: true,
-    plugins: [
-      proxyEventsPlugin,
-      (server, proxyOptions) => {
-        const perEndpoint = pool.endpoints.map(({ target, agent }) => ({
-          ...proxyOptions,
-          target,
-          agent,
-        }));
-        web = (exchange) => {
-          const endpointOptions = perEndpoint[exchange.endpoint!.index]!;
-          // A body a stage already read (`exchange.body`) goes out through
-          // http-proxy's per-request `buffer` option: the request stream is spent.
-          server.web(
-            exchange.req,
-            exchange.res,
-            exchange.body
-              ? { ...endpointOptions, buffer: Readable.from([exchange.body]) }
-              : endpointOptions,
-          );
-        };
-      },
-    ],
-    selfHandleResponse: true,
-    on: {
-      // Emitted just before http-proxy pipes the body, so nothing is missed.
-      start: (req) => {
-        const exchange = exchangeOf(req);
-        if (exchange?.countBody) countStreamedBody(exchange, bodyLimitBytes);
-      },
-
-      proxyReq: (proxyReq, req) => {
-        const exchange = exchangeOf(req);
-        if (!exchange) return;
-        exchange.upstreamRequest = proxyReq;
-        if (exchange.bodyTooLarge) {
-          proxyReq.destroy();
-          return;
-        }
-        (proxyReq as Try)[TRY] = exchange;
-        proxyReq.on('timeout', onTryTimeout);
-      },
-
-      proxyRes: (proxyRes, req, res) => {
-        const exchange = exchangeOf(req);
-        if (!exchange || exchange.bodyTooLarge || res.headersSent) {
-          proxyRes.destroy();
-          return;
-        }
-        const status = proxyRes.statusCode ?? 502;
-        // Decided before the head is written: once the client has it, no retry.
-        const shedding = status === 503 && proxyRes.headers['retry-after'] !== undefined;
-        if (resilience.answered(exchange, status, shedding)) {
-          discard(exchange, proxyRes);
-          return;
-        }
-        const headers = downstreamHeaders(proxyRes.headers, exchange);
-        try {
-          res.writeHead(status, headers);
-        } catch {
-          // Node would not write a header it parsed: no honest answer is left,
-          // and a throw inside an http-proxy event would take the process down.
-          metrics.upstreamError(name, 'INVALID_RESPONSE_HEADER');
-          proxyRes.destroy();
-          res.destroy();
-          return;
-        }
-        if (isEventStream(proxyRes)) {
-          holdEventStream(exchange, proxyRes, options.streamIdleTimeoutMs);
-        }
-        streamAnswer(proxyRes, res);
-      },
-
-      error: (error, req, res) => {
-        const exchange = exchangeOf(req);
-        if (!exchange || exchange.bodyTooLarge) return;
-        if (!isResponse(res)) {
-          res.destroy();
-          return;
-        }
-        const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-        exchange.upstreamError = exchange.timedOut ? 'TIMEOUT' : code;
-        metrics.upstreamError(name, exchange.upstreamError);
-        // Headers already sent: the upstream died mid-answer; cutting the
-        // connection is the only honest signal left.
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        if (resilience.failed(exchange, code)) return;
-        sendProblem(exchange, upstreamFailure(name, error, exchange.timedOut));
-      },
-    },
-  });
-
-  /** One try: the request's own stream, or the body a stage or a retry has read. */
-  const send = (exchange: Exchange) => {
+  /** One try: the body a stage or a retry has read, or the request's own stream. */
+  const send = (exchange: Exchange): void => {
+    const { req, res } = exchange;
+    const call = new UpstreamCall(exchange, route);
+    const client = res as Client;
+    if (client[CALL] === undefined) client.on('close', onClientClose);
+    client[CALL] = call;
     try {
-      web!(exchange);
+      exchange.endpoint!.dispatcher.dispatch(
+        {
+          path: req.url!,
+          method: req.method!,
+          headers: req.headers,
+          body: exchange.body ?? (hasBody(req) ? req : null),
+          headersTimeout: timeoutMs,
+          // The body's silence is timed by the call itself: an event stream has a timeout of its own.
+          bodyTimeout: 0,
+        },
+        call,
+      );
     } catch (error) {
       logger.error({ err: error, upstream: name }, 'proxy failed before the upstream call');
       sendProblem(exchange, internalError());
@@ -257,6 +238,13 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     logger,
     send,
   });
+  const route: CallContext = {
+    name,
+    timeoutMs,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs,
+    metrics,
+    resilience,
+  };
 
   return { name, forward: resilience.forward };
 }

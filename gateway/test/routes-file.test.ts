@@ -208,6 +208,20 @@ routes:
     ).toEqual(['FILE:3:35: upstreams.user-service.urls[1] lists http://127.0.0.1:8001 twice']);
   });
 
+  it('when an upstream URL has a path, a query or credentials, then it is refused: requests keep the path the client sent', () => {
+    for (const url of [
+      'http://127.0.0.1:8001/v1',
+      'http://127.0.0.1:8001/?x=1',
+      'http://user:secret@127.0.0.1:8001',
+    ]) {
+      expect(
+        problemsOf('path.yaml', VALID.replace(`url: \${USER_SERVICE_URL}`, `url: ${url}`)),
+      ).toEqual([
+        `FILE:3:10: upstreams.user-service.url must be an origin, scheme://host:port with no path (got ${JSON.stringify(url)})`,
+      ]);
+    }
+  });
+
   it('when the file is not valid YAML, then the line and column of the syntax error are named', () => {
     const [problem] = problemsOf('broken.yaml', VALID.replace('access: token', 'access: token: x'));
 

@@ -76,7 +76,7 @@ describe('routing', () => {
     expect(reply.body.equals(body)).toBe(true);
   });
 
-  it('when a POST body is chunked, then the upstream receives it whole and correctly framed', async () => {
+  it('when a POST body is chunked, then the upstream receives it whole, framed by its length', async () => {
     const parts = [randomBytes(40_000), randomBytes(40_000), randomBytes(123)];
     upstreams.order.handle((_req, res) => res.writeHead(204).end());
 
@@ -103,7 +103,10 @@ describe('routing', () => {
 
     expect(status).toBe(204);
     expect(upstreams.order.received[0]!.body.equals(Buffer.concat(parts))).toBe(true);
-    expect(upstreams.order.received[0]!.headers['transfer-encoding']).toBe('chunked');
+    // Read whole first (as nginx buffers request bodies), it goes out with its length.
+    const { headers } = upstreams.order.received[0]!;
+    expect(headers['content-length']).toBe(String(Buffer.concat(parts).length));
+    expect(headers['transfer-encoding']).toBeUndefined();
   });
 
   it('when the target carries a query with unusual characters and a fragment, then the upstream gets the query as sent and no fragment', async () => {

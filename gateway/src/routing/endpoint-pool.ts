@@ -1,5 +1,5 @@
-import { Agent } from 'node:http';
 import type { Logger } from '@portico/logging';
+import { Pool } from 'undici';
 import { CircuitBreaker } from '../circuit-breaker.js';
 import type { GatewayMetrics } from '../metrics.js';
 
@@ -10,15 +10,6 @@ import type { GatewayMetrics } from '../metrics.js';
  */
 const IDLE_SOCKET_TIMEOUT_MS = 4_000;
 
-/** http-proxy's `target` object. Given a string, http-proxy parses it again for every request. */
-export type ProxyTarget = {
-  protocol: string;
-  hostname: string;
-  port: string;
-  host: string;
-  path: string;
-};
-
 /** One URL of an upstream: its keep-alive sockets and its passive health. */
 export type Endpoint = {
   /** Its place in the pool: forwarders keep one set of proxy options per endpoint. */
@@ -26,8 +17,8 @@ export type Endpoint = {
   readonly url: string;
   /** As metrics, logs and `/readyz` name it: the upstream, and with replicas its host too. */
   readonly label: string;
-  readonly target: ProxyTarget;
-  readonly agent: Agent;
+  /** Its keep-alive connections (undici): every try to this URL goes through it. */
+  readonly dispatcher: Pool;
   /**
    * Passive health: after `failureThreshold` faults in a row (no answer, a
    * timeout, a 5xx other than 503 + Retry-After) the endpoint is out of the
@@ -61,11 +52,6 @@ export type EndpointPoolOptions = {
   logger: Logger;
 };
 
-function targetOf(url: string): ProxyTarget {
-  const { protocol, hostname, port, host, pathname, search } = new URL(url);
-  return { protocol, hostname, port, host, path: `${pathname}${search}` };
-}
-
 /**
  * One upstream's URLs, balanced round-robin with passive health. Each endpoint
  * has its own circuit breaker, which is its health: an endpoint that keeps
@@ -92,8 +78,11 @@ export function createEndpointPool(options: EndpointPoolOptions): EndpointPool {
       index,
       url,
       label,
-      target: targetOf(url),
-      agent: new Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' }),
+      dispatcher: new Pool(url, {
+        keepAliveTimeout: IDLE_SOCKET_TIMEOUT_MS,
+        // A URL that does not accept a connection in this long counts as unreachable.
+        connect: { timeout: options.trialTimeoutMs },
+      }),
       breaker,
     };
   });
@@ -120,7 +109,7 @@ export function createEndpointPool(options: EndpointPoolOptions): EndpointPool {
     retryAfterSeconds: () =>
       Math.min(...endpoints.map((endpoint) => endpoint.breaker.retryAfterSeconds())),
     close: () => {
-      for (const endpoint of endpoints) endpoint.agent.destroy();
+      for (const endpoint of endpoints) void endpoint.dispatcher.destroy();
     },
   };
 }

@@ -83,7 +83,13 @@ function expandUrl(
   if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
     return { problem: `must be an http:// or https:// URL (got ${JSON.stringify(url)})` };
   }
-  return { url: parsed.toString().replace(/\/$/, '') };
+  // Requests go upstream with the path the client sent: an upstream is an origin.
+  if (parsed.pathname !== '/' || parsed.search !== '' || parsed.username !== '') {
+    return {
+      problem: `must be an origin, scheme://host:port with no path (got ${JSON.stringify(url)})`,
+    };
+  }
+  return { url: parsed.origin };
 }
 
 /** Whether a request for `path` would match `prefix` (the path itself or below it). */
