@@ -1,58 +1,53 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorCode } from './catalogue.js';
+import { COMMON_ERRORS } from './common-errors.js';
 import { HttpError, NotFoundError } from './http-errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemFrom, problemType } from './problem.js';
 
 type Logger = { error: (obj: object, msg: string) => void };
 
 /** Errors thrown by body-parser carry a `type`; these are the client's fault. */
-const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+const BODY_PARSER_ERRORS: Record<string, { error: ErrorCode; detail: string }> = {
   'entity.parse.failed': {
-    status: 400,
-    code: 'MALFORMED_JSON',
+    error: COMMON_ERRORS.MALFORMED_JSON,
     detail: 'The request body is not valid JSON.',
   },
   'entity.too.large': {
-    status: 413,
-    code: 'PAYLOAD_TOO_LARGE',
+    error: COMMON_ERRORS.PAYLOAD_TOO_LARGE,
     detail: 'The request body is too large.',
   },
   'encoding.unsupported': {
-    status: 415,
-    code: 'UNSUPPORTED_ENCODING',
+    error: COMMON_ERRORS.UNSUPPORTED_ENCODING,
     detail: 'The content encoding is not supported.',
   },
   'charset.unsupported': {
-    status: 415,
-    code: 'UNSUPPORTED_CHARSET',
+    error: COMMON_ERRORS.UNSUPPORTED_CHARSET,
     detail: 'The charset is not supported.',
   },
-  'request.aborted': { status: 400, code: 'REQUEST_ABORTED', detail: 'The request was aborted.' },
+  'request.aborted': { error: COMMON_ERRORS.REQUEST_ABORTED, detail: 'The request was aborted.' },
   'request.size.invalid': {
-    status: 400,
-    code: 'BAD_CONTENT_LENGTH',
+    error: COMMON_ERRORS.BAD_CONTENT_LENGTH,
     detail: 'The body does not match its Content-Length.',
   },
   'stream.encoding.set': {
-    status: 400,
-    code: 'BAD_REQUEST',
+    error: COMMON_ERRORS.BAD_REQUEST,
     detail: 'The request stream could not be read.',
   },
   'parameters.too.many': {
-    status: 413,
-    code: 'TOO_MANY_PARAMETERS',
+    error: COMMON_ERRORS.TOO_MANY_PARAMETERS,
     detail: 'Too many form parameters.',
   },
 };
 
 /** express-openapi-validator reports failures as errors with a status and an `errors` list. */
 const VALIDATOR_CODES: Record<number, string> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
+  400: COMMON_ERRORS.VALIDATION_FAILED.code,
+  401: COMMON_ERRORS.UNAUTHORIZED.code,
+  403: COMMON_ERRORS.FORBIDDEN.code,
+  404: COMMON_ERRORS.NOT_FOUND.code,
+  405: COMMON_ERRORS.METHOD_NOT_ALLOWED.code,
+  413: COMMON_ERRORS.PAYLOAD_TOO_LARGE.code,
+  415: COMMON_ERRORS.UNSUPPORTED_MEDIA_TYPE.code,
 };
 
 const TITLES: Record<number, string> = {
@@ -113,8 +108,8 @@ export function toClientProblem(
   }
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && type in BODY_PARSER_ERRORS) {
-    const { status, code, detail } = BODY_PARSER_ERRORS[type]!;
-    return { problem: clientProblem(status, code, detail), headers: {} };
+    const { error, detail } = BODY_PARSER_ERRORS[type]!;
+    return { problem: clientProblem(error.status, error.code, detail), headers: {} };
   }
   // Any other client error raised by body-parser or http-errors (a body that
   // fails to inflate, say) says so with `expose`; its status is the client's fault.
@@ -127,12 +122,16 @@ export function toClientProblem(
     !isValidatorError(err)
   ) {
     return {
-      problem: clientProblem(exposed.status, 'BAD_REQUEST', 'The request could not be read.'),
+      problem: clientProblem(
+        exposed.status,
+        COMMON_ERRORS.BAD_REQUEST.code,
+        'The request could not be read.',
+      ),
       headers: {},
     };
   }
   if (isValidatorError(err) && err.status < 500) {
-    const code = VALIDATOR_CODES[err.status] ?? 'BAD_REQUEST';
+    const code = VALIDATOR_CODES[err.status] ?? COMMON_ERRORS.BAD_REQUEST.code;
     const errors = err.errors.map((e) => ({ path: e.path, message: e.message }));
     const detail = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
     return {
@@ -143,7 +142,11 @@ export function toClientProblem(
   return null;
 }
 
-const INTERNAL: Problem = clientProblem(500, 'INTERNAL', 'An unexpected error occurred.');
+const INTERNAL: Problem = clientProblem(
+  COMMON_ERRORS.INTERNAL.status,
+  COMMON_ERRORS.INTERNAL.code,
+  'An unexpected error occurred.',
+);
 
 /**
  * The one error middleware of every express app: renders RFC 9457 problems,
@@ -172,5 +175,10 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
 
 /** The last route of every app: anything unmatched is a 404 problem. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`No route matches ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND'));
+  next(
+    new NotFoundError(
+      `No route matches ${req.method} ${req.path}`,
+      COMMON_ERRORS.ROUTE_NOT_FOUND.code,
+    ),
+  );
 };

@@ -1,3 +1,5 @@
+import { COMMON_ERRORS } from './common-errors.js';
+
 /**
  * An error that maps to one HTTP status and a stable, documented `code`.
  * Handlers throw these; the error middleware renders them as RFC 9457 problems.
@@ -35,37 +37,52 @@ export class HttpError extends Error {
 type Options = ConstructorParameters<typeof HttpError>[4];
 
 export class BadRequestError extends HttpError {
-  constructor(detail: string, code = 'BAD_REQUEST', options?: Options) {
+  constructor(detail: string, code: string = COMMON_ERRORS.BAD_REQUEST.code, options?: Options) {
     super(400, code, 'Bad Request', detail, options);
   }
 }
 
 export class UnauthorizedError extends HttpError {
-  constructor(detail = 'Authentication is required.', code = 'UNAUTHORIZED', options?: Options) {
+  constructor(
+    detail = 'Authentication is required.',
+    code: string = COMMON_ERRORS.UNAUTHORIZED.code,
+    options?: Options,
+  ) {
     super(401, code, 'Unauthorized', detail, options);
   }
 }
 
 export class ForbiddenError extends HttpError {
-  constructor(detail = 'You are not allowed to do this.', code = 'FORBIDDEN', options?: Options) {
+  constructor(
+    detail = 'You are not allowed to do this.',
+    code: string = COMMON_ERRORS.FORBIDDEN.code,
+    options?: Options,
+  ) {
     super(403, code, 'Forbidden', detail, options);
   }
 }
 
 export class NotFoundError extends HttpError {
-  constructor(detail = 'No such resource.', code = 'NOT_FOUND', options?: Options) {
+  constructor(
+    detail = 'No such resource.',
+    code: string = COMMON_ERRORS.NOT_FOUND.code,
+    options?: Options,
+  ) {
     super(404, code, 'Not Found', detail, options);
   }
 }
 
 export class ConflictError extends HttpError {
-  constructor(detail: string, code = 'CONFLICT', options?: Options) {
+  constructor(detail: string, code: string = COMMON_ERRORS.CONFLICT.code, options?: Options) {
     super(409, code, 'Conflict', detail, options);
   }
 }
 
 export class PayloadTooLargeError extends HttpError {
-  constructor(detail = 'The request body is too large.', code = 'PAYLOAD_TOO_LARGE') {
+  constructor(
+    detail = 'The request body is too large.',
+    code: string = COMMON_ERRORS.PAYLOAD_TOO_LARGE.code,
+  ) {
     super(413, code, 'Payload Too Large', detail);
   }
 }
@@ -73,20 +90,24 @@ export class PayloadTooLargeError extends HttpError {
 export class UnsupportedMediaTypeError extends HttpError {
   constructor(
     detail = 'The request body must be application/json.',
-    code = 'UNSUPPORTED_MEDIA_TYPE',
+    code: string = COMMON_ERRORS.UNSUPPORTED_MEDIA_TYPE.code,
   ) {
     super(415, code, 'Unsupported Media Type', detail);
   }
 }
 
 export class UnprocessableError extends HttpError {
-  constructor(detail: string, code = 'UNPROCESSABLE', options?: Options) {
+  constructor(detail: string, code: string = COMMON_ERRORS.UNPROCESSABLE.code, options?: Options) {
     super(422, code, 'Unprocessable Content', detail, options);
   }
 }
 
 export class TooManyRequestsError extends HttpError {
-  constructor(retryAfterSeconds: number, detail = 'Too many requests.', code = 'RATE_LIMITED') {
+  constructor(
+    retryAfterSeconds: number,
+    detail = 'Too many requests.',
+    code: string = COMMON_ERRORS.RATE_LIMITED.code,
+  ) {
     super(429, code, 'Too Many Requests', detail, {
       headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
     });
@@ -96,7 +117,7 @@ export class TooManyRequestsError extends HttpError {
 export class ServiceUnavailableError extends HttpError {
   constructor(
     detail: string,
-    code = 'SERVICE_UNAVAILABLE',
+    code: string = COMMON_ERRORS.SERVICE_UNAVAILABLE.code,
     retryAfterSeconds = 5,
     cause?: unknown,
   ) {
@@ -108,7 +129,11 @@ export class ServiceUnavailableError extends HttpError {
 }
 
 export class GatewayTimeoutError extends HttpError {
-  constructor(detail: string, code = 'UPSTREAM_TIMEOUT', retryAfterSeconds = 1) {
+  constructor(
+    detail: string,
+    code: string = COMMON_ERRORS.UPSTREAM_TIMEOUT.code,
+    retryAfterSeconds = 1,
+  ) {
     super(504, code, 'Gateway Timeout', detail, {
       headers: { 'retry-after': String(retryAfterSeconds) },
     });
@@ -116,7 +141,11 @@ export class GatewayTimeoutError extends HttpError {
 }
 
 export class BadGatewayError extends HttpError {
-  constructor(detail: string, code = 'BAD_GATEWAY', retryAfterSeconds = 1) {
+  constructor(
+    detail: string,
+    code: string = COMMON_ERRORS.BAD_GATEWAY.code,
+    retryAfterSeconds = 1,
+  ) {
     super(502, code, 'Bad Gateway', detail, {
       headers: { 'retry-after': String(retryAfterSeconds) },
     });

@@ -1,3 +1,6 @@
+export { type ErrorCatalogue, type ErrorCode, errorCatalogue } from './catalogue.js';
+export { COMMON_ERRORS } from './common-errors.js';
+export { undocumentedCodes } from './documented-codes.js';
 export { notFoundHandler, problemErrorHandler, toClientProblem } from './error-handler.js';
 export {
   BadGatewayError,
