@@ -1,10 +1,12 @@
-// The gateway's cost, side by side with a bare Node proxy, in one run
-// (docs/architecture.md "Commands"). Separate processes: a small backend (auth JWKS and
-// token endpoint, user lookup, the order list), a bare node:http keep-alive
-// proxy (bench/lib/bare-proxy.mjs: the Node limit) and the BUILT gateway
-// (gateway/dist/server.js) with every feature on; one load generator drives
-// the same authenticated GET through each, alternating, and the figures and
-// the ratio gateway ÷ bare proxy are printed and saved.
+// The gateway's cost, side by side with a bare Node proxy and the fastest Node
+// peer, in one run (docs/architecture.md "Commands"). Separate processes: a
+// small backend (auth JWKS and token endpoint, user lookup, the order list), a
+// bare node:http keep-alive proxy (bench/lib/bare-proxy.mjs: the Node limit),
+// fastify with the gateway's features (bench/lib/fastify-peer.mjs) and the
+// BUILT gateway (gateway/dist/server.js) with every feature on; one load
+// generator drives the same authenticated GET through each, alternating, and
+// the figures and the ratios gateway ÷ bare proxy and gateway ÷ fastify are
+// printed and saved.
 //
 // `node gateway-bench.mjs --profile` runs the gateway alone under
 // `node --cpu-prof` instead and prints where its CPU time goes.
@@ -33,7 +35,8 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
 const gatewayEntry = join(repoRoot, 'gateway/dist/server.js');
 const PATH = '/api/v1/orders';
-const GOAL = { ratio: 0.8, p99Factor: 2 };
+/** Issue 13: ≥ 0.9× the bare proxy's req/s, ≥ 1.25× the fastify peer's, p99 ≤ 1.5× the bare proxy's. */
+const GOAL = { ratio: 0.9, peerRatio: 1.25, p99Factor: 1.5 };
 
 const profileMode = process.argv.includes('--profile');
 const settings = {
@@ -59,7 +62,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // Whatever happens, the whole run ends: every load window plus generous setup time.
 const loadSeconds = profileMode
   ? settings.warmupSeconds + settings.seconds
-  : 2 * (settings.warmupSeconds + settings.rounds * settings.seconds);
+  : 3 * (settings.warmupSeconds + settings.rounds * settings.seconds);
 const watchdog = setTimeout(
   () => {
     process.stderr.write('gateway-bench: watchdog expired, aborting\n');
@@ -85,13 +88,16 @@ async function startBackend() {
   return { url, token };
 }
 
-async function startBareProxy(backendUrl) {
+/** A proxy from bench/lib that takes PORT and TARGET_URL: the bare one, or the fastify peer. */
+async function startProxy(name, file, backendUrl) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proxy = start('bare-proxy', join(benchDir, 'lib/bare-proxy.mjs'), {
-    PORT: String(port),
-    TARGET_URL: backendUrl,
-  });
+  const proxy = start(
+    name,
+    join(benchDir, 'lib', file),
+    { PORT: String(port), TARGET_URL: backendUrl },
+    { discardStdout: true },
+  );
   await waitForReady(`${url}/healthz`, proxy);
   return { url, pid: proxy.child.pid };
 }
@@ -143,13 +149,15 @@ async function checkTargets(targets, token) {
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${name}: GET ${PATH} answered ${res.status}`);
   }
-  if (targets.gateway) {
-    const anonymous = await fetch(`${targets.gateway}${PATH}`, {
+  // Every target that checks tokens must refuse a request without one, or it measures less work.
+  for (const name of ['gateway', 'fastify']) {
+    if (!targets[name]) continue;
+    const anonymous = await fetch(`${targets[name]}${PATH}`, {
       signal: AbortSignal.timeout(5000),
     });
     await anonymous.arrayBuffer();
     if (anonymous.status !== 401) {
-      throw new Error(`gateway: GET ${PATH} without a token answered ${anonymous.status}, not 401`);
+      throw new Error(`${name}: GET ${PATH} without a token answered ${anonymous.status}, not 401`);
     }
   }
 }
@@ -219,16 +227,20 @@ function printComparison(result) {
   const met = (ok) => (ok ? 'met' : 'MISSED');
   const lines = [
     '',
-    `Gateway vs bare node:http proxy: GET ${PATH} with a bearer token`,
+    `Gateway vs bare node:http proxy and fastify peer: GET ${PATH} with a bearer token`,
     `  ${settings.loadGenerator}, ${settings.connections} connections, ${settings.rounds} rounds × ${settings.seconds} s per target, ` +
       `alternating, after ${settings.warmupSeconds} s warm-up each (${env.cpus} CPUs)`,
     `  gateway: ${describeFeatures(features)}`,
+    '  fastify: fastify 5, @fastify/http-proxy (undici), @fastify/jwt (ES256, fast-jwt cache), ' +
+      '@fastify/rate-limit (memory, never refusing), prom-client histogram, one pino info line per request',
     '',
     '  round  target      req/s  p50 ms  p99 ms  CPU µs  non-2xx  errors',
     ...runs.map((r) => row(String(r.round), r.target, r)),
     row('median', 'bare', summary.bare),
+    row('median', 'fastify', summary.fastify),
     row('median', 'gateway', summary.gateway),
     '',
+    `  gateway ÷ fastify peer: req/s ${round(summary.peerRatio)} (goal ≥ ${GOAL.peerRatio}: ${met(summary.peerRatio >= GOAL.peerRatio)})`,
     `  gateway ÷ bare proxy: req/s ${round(summary.ratio)} (goal ≥ ${GOAL.ratio}: ${met(summary.ratio >= GOAL.ratio)}), ` +
       `p99 ${round(summary.p99Factor)}× (goal ≤ ${GOAL.p99Factor}×: ${met(summary.p99Factor <= GOAL.p99Factor)})`,
     ...(summary.cpuFactor === null
@@ -265,22 +277,25 @@ function save(prefix, result) {
 
 async function compare() {
   const backend = await startBackend();
-  const { url: bare, pid: barePid } = await startBareProxy(backend.url);
+  const bare = await startProxy('bare-proxy', 'bare-proxy.mjs', backend.url);
+  const fastify = await startProxy('fastify-peer', 'fastify-peer.mjs', backend.url);
   const { url: gateway, gateway: gatewayService } = await startGateway(backend.url);
-  const targets = { bare, gateway };
-  const pids = { bare: barePid, gateway: gatewayService.child.pid };
+  const targets = { bare: bare.url, fastify: fastify.url, gateway };
+  const pids = { bare: bare.pid, fastify: fastify.pid, gateway: gatewayService.child.pid };
   await checkTargets(targets, backend.token);
   const features = await gatewayFeatures();
   const loadBefore = round(loadavg()[0]);
 
   if (settings.warmupSeconds > 0) {
     process.stderr.write(`warm-up: ${settings.warmupSeconds} s on each target…\n`);
-    for (const base of [bare, gateway]) await load(base, backend.token, settings.warmupSeconds);
+    for (const base of Object.values(targets)) {
+      await load(base, backend.token, settings.warmupSeconds);
+    }
   }
   const runs = [];
   for (let r = 1; r <= settings.rounds; r += 1) {
-    // ABBA order: a drift in the machine's load falls on both targets alike.
-    const order = r % 2 === 1 ? ['bare', 'gateway'] : ['gateway', 'bare'];
+    // ABCCBA order: a drift in the machine's load falls on every target alike.
+    const order = r % 2 === 1 ? ['bare', 'fastify', 'gateway'] : ['gateway', 'fastify', 'bare'];
     for (const target of order) {
       process.stderr.write(`round ${r}/${settings.rounds}: ${target} for ${settings.seconds} s…\n`);
       const cpuBefore = cpuMs(pids[target]);
@@ -306,15 +321,16 @@ async function compare() {
       errors: mine.reduce((n, r) => n + r.errors, 0),
     };
   };
-  const summary = { bare: of('bare'), gateway: of('gateway') };
+  const summary = { bare: of('bare'), fastify: of('fastify'), gateway: of('gateway') };
   summary.ratio = summary.gateway.rps / summary.bare.rps;
+  summary.peerRatio = summary.gateway.rps / summary.fastify.rps;
   summary.p99Factor = summary.gateway.p99 / summary.bare.p99;
   summary.cpuFactor =
     summary.bare.cpuUsPerRequest === null
       ? null
       : summary.gateway.cpuUsPerRequest / summary.bare.cpuUsPerRequest;
   const result = {
-    kind: 'gateway-vs-bare-proxy',
+    kind: 'gateway-vs-bare-proxy-and-fastify',
     path: PATH,
     settings,
     features,
