@@ -1,4 +1,5 @@
 import { BadRequestError } from '@portico/errors';
+import { DB_ERRORS } from './errors.js';
 
 /** Lists page by an opaque cursor: the last item's sort key, base64url-encoded. */
 export function encodeCursor(key: string): string {
@@ -10,7 +11,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   // No sort key holds U+0000, and PostgreSQL refuses to compare with one (a 500, found by the fuzzer).
   if (!key || key.includes('\u0000') || encodeCursor(key) !== cursor)
-    throw new BadRequestError('The cursor is not valid.', 'INVALID_CURSOR');
+    throw new BadRequestError('The cursor is not valid.', DB_ERRORS.INVALID_CURSOR.code);
   return key;
 }
 

@@ -7,6 +7,7 @@ export {
   isUniqueViolation,
 } from './create-database.js';
 export { decodeCursor, encodeCursor, page } from './cursor.js';
+export { DB_ERRORS } from './errors.js';
 export { migrateToLatest } from './migrate.js';
 export {
   type TestDatabase,

@@ -1,3 +1,4 @@
+export { HTTP_CLIENT_ERRORS } from './errors.js';
 export { CONNECTION_ERROR_CODES, IDEMPOTENT_METHODS } from './failure-kinds.js';
 export { createServiceClient } from './service-client.js';
 export { createServiceTokenProvider, type ServiceTokenProviderOptions } from './token-provider.js';
@@ -10,9 +11,4 @@ export type {
   ServiceResponse,
   TokenProvider,
 } from './types.js';
-export {
-  AUTH_UNAVAILABLE,
-  isUpstreamError,
-  UPSTREAM_TIMEOUT,
-  UPSTREAM_UNAVAILABLE,
-} from './upstream-errors.js';
+export { isUpstreamError } from './upstream-errors.js';

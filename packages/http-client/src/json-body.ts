@@ -1,5 +1,6 @@
 import { BadGatewayError } from '@portico/errors';
 import type { Dispatcher } from 'undici';
+import { HTTP_CLIENT_ERRORS } from './errors.js';
 
 /** application/json, application/problem+json and any other `+json` type (RFC 6839). */
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -27,7 +28,7 @@ export async function readJsonBody(
   } catch {
     throw new BadGatewayError(
       `Upstream "${upstream}" sent malformed JSON.`,
-      'UPSTREAM_BAD_RESPONSE',
+      HTTP_CLIENT_ERRORS.UPSTREAM_BAD_RESPONSE.code,
     );
   }
 }

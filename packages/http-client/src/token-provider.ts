@@ -1,8 +1,8 @@
 import { ServiceUnavailableError } from '@portico/errors';
 import { request } from 'undici';
+import { HTTP_CLIENT_ERRORS } from './errors.js';
 import { isJsonType } from './json-body.js';
 import type { TokenProvider } from './types.js';
-import { AUTH_UNAVAILABLE } from './upstream-errors.js';
 
 export type ServiceTokenProviderOptions = {
   /** The auth service's base URL, e.g. `http://auth-service:3000`. */
@@ -25,7 +25,7 @@ function renewAt(issuedAt: number, lifetimeMs: number): number {
 }
 
 function unavailable(detail: string, cause?: unknown): ServiceUnavailableError {
-  return new ServiceUnavailableError(detail, AUTH_UNAVAILABLE, 5, cause);
+  return new ServiceUnavailableError(detail, HTTP_CLIENT_ERRORS.AUTH_UNAVAILABLE.code, 5, cause);
 }
 
 /**

@@ -1,16 +1,14 @@
 import { GatewayTimeoutError, HttpError, ServiceUnavailableError } from '@portico/errors';
 import { isBrokenCircuitError } from 'cockatiel';
+import { HTTP_CLIENT_ERRORS } from './errors.js';
 import { isConnectionError, isTimeout } from './failure-kinds.js';
 
-/** Codes of the errors this package throws; stable, documented in the README. */
-export const UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE';
-export const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
-export const AUTH_UNAVAILABLE = 'AUTH_UNAVAILABLE';
+const { UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, AUTH_UNAVAILABLE } = HTTP_CLIENT_ERRORS;
 
 const CODES: ReadonlySet<string> = new Set([
-  UPSTREAM_UNAVAILABLE,
-  UPSTREAM_TIMEOUT,
-  AUTH_UNAVAILABLE,
+  UPSTREAM_UNAVAILABLE.code,
+  UPSTREAM_TIMEOUT.code,
+  AUTH_UNAVAILABLE.code,
 ]);
 
 /**
@@ -36,7 +34,7 @@ export function toUpstreamError(
   if (isBrokenCircuitError(err)) {
     return new ServiceUnavailableError(
       `Upstream "${ctx.name}" is unavailable (circuit open).`,
-      UPSTREAM_UNAVAILABLE,
+      UPSTREAM_UNAVAILABLE.code,
       retryAfter,
       err,
     );
@@ -44,13 +42,13 @@ export function toUpstreamError(
   if (isTimeout(err)) {
     return new GatewayTimeoutError(
       `Upstream "${ctx.name}" did not answer within ${ctx.timeoutMs} ms.`,
-      UPSTREAM_TIMEOUT,
+      UPSTREAM_TIMEOUT.code,
     );
   }
   if (isConnectionError(err)) {
     return new ServiceUnavailableError(
       `Upstream "${ctx.name}" is unreachable.`,
-      UPSTREAM_UNAVAILABLE,
+      UPSTREAM_UNAVAILABLE.code,
       retryAfter,
       err,
     );

@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@portico/errors';
-import { createServiceClient, type ServiceClient, UPSTREAM_UNAVAILABLE } from '../src/index.js';
+import { createServiceClient, type ServiceClient } from '../src/index.js';
 import { refusedPort, sendJson, startUpstream, type Upstream } from './upstream-server.js';
 
 const FAILURES = 3;
@@ -45,7 +45,7 @@ describe('createServiceClient circuit breaker', () => {
         .request({ method: 'GET', path: '/items' })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceUnavailableError);
-      expect(error).toMatchObject({ status: 503, code: UPSTREAM_UNAVAILABLE });
+      expect(error).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
       expect((error as ServiceUnavailableError).headers['retry-after']).toBe('1');
     }
     expect(upstream.calls).toHaveLength(FAILURES);

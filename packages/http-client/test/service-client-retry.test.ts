@@ -1,10 +1,5 @@
 import { ServiceUnavailableError } from '@portico/errors';
-import {
-  type ClientLogger,
-  createServiceClient,
-  type ServiceClient,
-  UPSTREAM_UNAVAILABLE,
-} from '../src/index.js';
+import { type ClientLogger, createServiceClient, type ServiceClient } from '../src/index.js';
 import { refusedPort, sendJson, startUpstream, type Upstream } from './upstream-server.js';
 
 const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 30 };
@@ -100,7 +95,7 @@ describe('createServiceClient retries', () => {
 
     const call = client.request({ method: 'POST', path: '/orders', body: { sku: 'A-1' } });
 
-    await expect(call).rejects.toMatchObject({ status: 503, code: UPSTREAM_UNAVAILABLE });
+    await expect(call).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
     expect(upstream.calls).toHaveLength(1);
   });
 
@@ -147,7 +142,7 @@ describe('createServiceClient retries', () => {
 
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     const e = error as ServiceUnavailableError;
-    expect(e.code).toBe(UPSTREAM_UNAVAILABLE);
+    expect(e.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(e.headers['retry-after']).toMatch(/^\d+$/);
     expect(e.message).toContain('inventory');
     expect(e.message).not.toMatch(/s3cret|127\.0\.0\.1/);

@@ -1,5 +1,5 @@
 import { GatewayTimeoutError } from '@portico/errors';
-import { createServiceClient, type ServiceClient, UPSTREAM_TIMEOUT } from '../src/index.js';
+import { createServiceClient, type ServiceClient } from '../src/index.js';
 import { startUpstream, type Upstream } from './upstream-server.js';
 
 const TIMEOUT_MS = 150;
@@ -65,7 +65,7 @@ describe('createServiceClient per-try timeout', () => {
     const elapsed = performance.now() - started;
 
     expect(error).toBeInstanceOf(GatewayTimeoutError);
-    expect(error).toMatchObject({ status: 504, code: UPSTREAM_TIMEOUT });
+    expect(error).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT' });
     expect((error as Error).message).toContain('inventory');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
     // The answer is still held: the client gave up on its own, and closed the socket.
@@ -100,7 +100,7 @@ describe('createServiceClient per-try timeout', () => {
     client = clientFor(upstream.url, 0);
 
     await expect(client.request({ method: 'GET', path: '/items' })).rejects.toMatchObject({
-      code: UPSTREAM_TIMEOUT,
+      code: 'UPSTREAM_TIMEOUT',
     });
   });
 

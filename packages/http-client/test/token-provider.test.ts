@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@portico/errors';
-import { AUTH_UNAVAILABLE, createServiceTokenProvider } from '../src/index.js';
+import { createServiceTokenProvider } from '../src/index.js';
 import {
   refusedPort,
   sendJson,
@@ -109,7 +109,7 @@ describe('createServiceTokenProvider', () => {
 
     const error = await provider.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error).toMatchObject({ status: 503, code: AUTH_UNAVAILABLE });
+    expect(error).toMatchObject({ status: 503, code: 'AUTH_UNAVAILABLE' });
     expect((error as Error).message).not.toContain('order-secret');
 
     expect(await provider.getToken()).toBe('fresh');
@@ -120,13 +120,13 @@ describe('createServiceTokenProvider', () => {
     auth = await startUpstream((_call, res) => sendJson(res, 200, { token_type: 'Bearer' }));
 
     await expect(providerFor(auth.url).getToken()).rejects.toMatchObject({
-      code: AUTH_UNAVAILABLE,
+      code: 'AUTH_UNAVAILABLE',
     });
   });
 
   it('when the auth service is unreachable, then AUTH_UNAVAILABLE is thrown', async () => {
     const provider = providerFor(`http://127.0.0.1:${await refusedPort()}`);
 
-    await expect(provider.getToken()).rejects.toMatchObject({ code: AUTH_UNAVAILABLE });
+    await expect(provider.getToken()).rejects.toMatchObject({ code: 'AUTH_UNAVAILABLE' });
   });
 });

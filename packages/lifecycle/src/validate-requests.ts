@@ -1,4 +1,4 @@
-import { BadRequestError } from '@portico/errors';
+import { BadRequestError, COMMON_ERRORS } from '@portico/errors';
 import type { RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 
@@ -18,7 +18,7 @@ const refuseNonFiniteParameters: RequestHandler = (req, _res, next) => {
       if (numbers.some((n) => typeof n === 'number' && !Number.isFinite(n)))
         throw new BadRequestError(
           `/${where}/${name}: must be a finite number`,
-          'VALIDATION_FAILED',
+          COMMON_ERRORS.VALIDATION_FAILED.code,
         );
     }
   }
@@ -45,7 +45,11 @@ function nulPath(value: unknown, at: string): string | undefined {
 const refuseNulCharacters: RequestHandler = (req, _res, next) => {
   const path =
     nulPath(req.body, '/body') ?? nulPath(req.query, '/query') ?? nulPath(req.params, '/path');
-  if (path) throw new BadRequestError(`${path}: must not contain U+0000`, 'VALIDATION_FAILED');
+  if (path)
+    throw new BadRequestError(
+      `${path}: must not contain U+0000`,
+      COMMON_ERRORS.VALIDATION_FAILED.code,
+    );
   next();
 };
 

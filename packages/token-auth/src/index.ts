@@ -1,4 +1,5 @@
 export type { Caller } from './caller.js';
+export { TOKEN_AUTH_ERRORS } from './errors.js';
 export {
   bearerToken,
   callerOf,

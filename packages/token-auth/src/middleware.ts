@@ -1,6 +1,7 @@
 import { ForbiddenError, UnauthorizedError } from '@portico/errors';
 import type { Request, RequestHandler } from 'express';
 import type { Caller } from './caller.js';
+import { TOKEN_AUTH_ERRORS } from './errors.js';
 import { InvalidTokenError, type TokenVerifier } from './verifier.js';
 
 // RFC 7235 §2.1: the scheme is case-insensitive and 1*SP separates it from the token68.
@@ -30,18 +31,26 @@ export function requireAuth(verifier: TokenVerifier): RequestHandler {
       // RFC 6750 §3.1: a malformed bearer token is `invalid_token`; another scheme
       // (Basic, ...) is a request without bearer credentials, so no error code.
       throw header && BEARER_SCHEME.test(header)
-        ? new UnauthorizedError('The bearer token is malformed.', 'INVALID_TOKEN', {
-            headers: challenge('invalid_token', 'The bearer token is malformed.'),
-          })
-        : new UnauthorizedError('A bearer token is required.', 'TOKEN_REQUIRED', {
-            headers: challenge(),
-          });
+        ? new UnauthorizedError(
+            'The bearer token is malformed.',
+            TOKEN_AUTH_ERRORS.INVALID_TOKEN.code,
+            {
+              headers: challenge('invalid_token', 'The bearer token is malformed.'),
+            },
+          )
+        : new UnauthorizedError(
+            'A bearer token is required.',
+            TOKEN_AUTH_ERRORS.TOKEN_REQUIRED.code,
+            {
+              headers: challenge(),
+            },
+          );
     }
     try {
       req.caller = await verifier.verify(token);
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
-      throw new UnauthorizedError(error.message, 'INVALID_TOKEN', {
+      throw new UnauthorizedError(error.message, TOKEN_AUTH_ERRORS.INVALID_TOKEN.code, {
         headers: challenge('invalid_token', error.message),
       });
     }
@@ -60,7 +69,10 @@ export function requireRole(role: string): RequestHandler {
   return (req, _res, next) => {
     const caller = callerOf(req);
     if (caller.kind !== 'user' || !caller.roles.includes(role)) {
-      throw new ForbiddenError(`This needs the "${role}" role.`, 'ROLE_REQUIRED');
+      throw new ForbiddenError(
+        `This needs the "${role}" role.`,
+        TOKEN_AUTH_ERRORS.ROLE_REQUIRED.code,
+      );
     }
     next();
   };
@@ -69,7 +81,10 @@ export function requireRole(role: string): RequestHandler {
 /** Only end users pass: a service token is not a user's access token. */
 export const requireUser: RequestHandler = (req, _res, next) => {
   if (callerOf(req).kind !== 'user')
-    throw new ForbiddenError('This needs a user token.', 'USER_TOKEN_REQUIRED');
+    throw new ForbiddenError(
+      'This needs a user token.',
+      TOKEN_AUTH_ERRORS.USER_TOKEN_REQUIRED.code,
+    );
   next();
 };
 
@@ -80,7 +95,7 @@ export function requireScope(scope: string): RequestHandler {
     if (caller.kind !== 'service' || !caller.scopes.includes(scope)) {
       throw new ForbiddenError(
         `This needs a service token with the "${scope}" scope.`,
-        'SCOPE_REQUIRED',
+        TOKEN_AUTH_ERRORS.SCOPE_REQUIRED.code,
         {
           headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
         },

@@ -3,6 +3,7 @@ import { ServiceUnavailableError } from '@portico/errors';
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Caller } from './caller.js';
+import { TOKEN_AUTH_ERRORS } from './errors.js';
 import type { RevocationList } from './revocation-list.js';
 
 export type VerifierOptions = {
@@ -130,7 +131,7 @@ function remoteKeys(options: VerifierOptions): JWTVerifyGetKey {
       if (error instanceof errors.JWKSMultipleMatchingKeys) throw error;
       throw new ServiceUnavailableError(
         'The key set of the auth service is unavailable.',
-        'AUTH_KEYS_UNAVAILABLE',
+        TOKEN_AUTH_ERRORS.AUTH_KEYS_UNAVAILABLE.code,
         5,
         error,
       );
