@@ -4,6 +4,7 @@ import type { operations } from '@portico/openapi/inventory';
 import { requireScope } from '@portico/token-auth';
 import { Router } from 'express';
 import type { ReservationRepository } from '../data/reservation-repository.js';
+import { INVENTORY_ERRORS } from '../errors.js';
 
 type GetReservation = operations['getReservation'];
 
@@ -16,7 +17,10 @@ export function internalRoutes(deps: { reservations: ReservationRepository }): R
     async (req: SpecRequest<GetReservation>, res: SpecResponse<GetReservation>) => {
       const reservation = await deps.reservations.find(req.params.orderId);
       if (!reservation)
-        throw new NotFoundError('Inventory has not heard of this order.', 'RESERVATION_NOT_FOUND');
+        throw new NotFoundError(
+          'Inventory has not heard of this order.',
+          INVENTORY_ERRORS.RESERVATION_NOT_FOUND.code,
+        );
       res.json(reservation);
     },
   );

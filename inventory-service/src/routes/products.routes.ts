@@ -5,13 +5,15 @@ import type { operations } from '@portico/openapi/inventory';
 import { requireAuth, requireRole, type TokenVerifier } from '@portico/token-auth';
 import { Router } from 'express';
 import { type ProductRepository, SkuTakenError } from '../data/product-repository.js';
+import { INVENTORY_ERRORS } from '../errors.js';
 
 type ListProducts = operations['listProducts'];
 type GetProduct = operations['getProduct'];
 type CreateProduct = operations['createProduct'];
 type UpdateProduct = operations['updateProduct'];
 
-const notFound = () => new NotFoundError('No such product.', 'PRODUCT_NOT_FOUND');
+const notFound = () =>
+  new NotFoundError('No such product.', INVENTORY_ERRORS.PRODUCT_NOT_FOUND.code);
 
 /** `/api/v1/inventory/products`: reads are public, writes need an admin. */
 export function productRoutes(deps: {
@@ -48,7 +50,10 @@ export function productRoutes(deps: {
           .json(product);
       } catch (error) {
         if (error instanceof SkuTakenError)
-          throw new ConflictError('A product with this sku exists.', 'SKU_TAKEN');
+          throw new ConflictError(
+            'A product with this sku exists.',
+            INVENTORY_ERRORS.SKU_TAKEN.code,
+          );
         throw error;
       }
     },
