@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
+import { refusedUrl } from '@portico/test-kit';
 import { pino } from 'pino';
-import { deadUrl } from './support/fake-upstream.js';
 import {
   allReceived,
   type RunningGateway,
@@ -49,7 +49,7 @@ describe('admin endpoints', () => {
   });
 
   it('when one upstream is down, then /readyz is 503 naming it', async () => {
-    const degraded = await startGateway(upstreams, { ORDER_SERVICE_URL: await deadUrl() });
+    const degraded = await startGateway(upstreams, { ORDER_SERVICE_URL: await refusedUrl() });
     try {
       const reply = await send(degraded.url, { path: '/readyz' });
       expect(reply.status).toBe(503);

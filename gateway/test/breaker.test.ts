@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { ConfigError } from '@portico/config';
+import { eventually, refusedUrl } from '@portico/test-kit';
 import { CircuitBreaker } from '../src/circuit-breaker.js';
 import { loadGatewayConfig } from '../src/config.js';
-import { deadUrl, type FakeUpstream } from './support/fake-upstream.js';
+import type { FakeUpstream } from './support/fake-upstream.js';
 import {
   type Reply,
   type RunningGateway,
@@ -10,7 +11,7 @@ import {
   startGateway,
   useUpstreams,
 } from './support/gateway-harness.js';
-import { registrySample, waitUntil } from './support/registry-sample.js';
+import { registrySample } from './support/registry-sample.js';
 
 const THRESHOLD = 3;
 const HALF_OPEN_MS = 200;
@@ -105,7 +106,7 @@ describe('circuit breaker per upstream', () => {
 
     let reply = await products();
     expect(isCircuitOpen(reply)).toBe(true);
-    await waitUntil('a trial call', async () => {
+    await eventually('a trial call', async () => {
       reply = await products();
       return !isCircuitOpen(reply);
     });
@@ -122,7 +123,7 @@ describe('circuit breaker per upstream', () => {
     await openInventoryCircuit();
 
     let reply = await products();
-    await waitUntil('a trial call', async () => {
+    await eventually('a trial call', async () => {
       reply = await products();
       return !isCircuitOpen(reply);
     });
@@ -142,7 +143,7 @@ describe('circuit breaker per upstream', () => {
     await new Promise((resolve) => setTimeout(resolve, HALF_OPEN_MS + 30));
 
     const trial = products();
-    await waitUntil('the trial to reach the upstream', () => held !== undefined);
+    await eventually('the trial to reach the upstream', () => held !== undefined);
     const meanwhile = await products();
 
     expect(isCircuitOpen(meanwhile)).toBe(true);
@@ -185,7 +186,10 @@ describe('circuit breaker per upstream', () => {
   });
 
   it('when an upstream refuses connections, then each refusal counts and the circuit opens', async () => {
-    const down = await startGateway(upstreams, { ...ENV, INVENTORY_SERVICE_URL: await deadUrl() });
+    const down = await startGateway(upstreams, {
+      ...ENV,
+      INVENTORY_SERVICE_URL: await refusedUrl(),
+    });
     try {
       await expectAnswers(THRESHOLD, 502, down);
       expect(isCircuitOpen(await products(down))).toBe(true);

@@ -1,29 +1,20 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { now, segment, startUpstream, type Upstream } from '@portico/test-kit';
 import { AUDIENCE, ISSUER } from './support/auth-kit.js';
 import { send, useGateway } from './support/gateway-harness.js';
 
 const { upstreams, gateway } = useGateway({ RATE_LIMIT_PER_MINUTE: '100000' });
-let attacker: { url: string; hits: number; close: () => void };
+/** The attacker's key host for `jku` / `x5u`: the gateway must never call it. */
+let attacker: Upstream;
 
 beforeAll(async () => {
-  const server = createServer((_req, res) => {
-    attacker.hits += 1;
+  attacker = await startUpstream((_call, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  attacker = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hits: 0,
-    close: () => server.close(),
-  };
 });
 
 afterAll(() => attacker.close());
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const now = () => Math.floor(Date.now() / 1000);
 const claims = (overrides: Record<string, unknown> = {}) => ({
   iss: ISSUER,
   aud: AUDIENCE,
@@ -43,12 +34,12 @@ const header = (overrides: Record<string, unknown> = {}) => ({
 
 /** Every forgery of the foundation issue's list, built against the gateway's real key. */
 const forgeries: [string, () => Promise<string>][] = [
-  ['alg none', async () => `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`],
-  ['alg NoNe', async () => `${b64({ alg: 'NoNe', typ: 'at+jwt' })}.${b64(claims())}.`],
+  ['alg none', async () => `${segment({ alg: 'none', typ: 'at+jwt' })}.${segment(claims())}.`],
+  ['alg NoNe', async () => `${segment({ alg: 'NoNe', typ: 'at+jwt' })}.${segment(claims())}.`],
   [
     'HS256 signed with the public key',
     async () => {
-      const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: upstreams.kit.kid })}.${b64(claims())}`;
+      const input = `${segment({ alg: 'HS256', typ: 'at+jwt', kid: upstreams.kit.kid })}.${segment(claims())}`;
       const mac = createHmac('sha256', JSON.stringify(upstreams.kit.publicJwk))
         .update(input)
         .digest('base64url');
@@ -59,7 +50,7 @@ const forgeries: [string, () => Promise<string>][] = [
     'a tampered payload',
     async () => {
       const [h, , sig] = (await upstreams.kit.signRaw(header(), claims())).split('.');
-      return `${h}.${b64(claims({ roles: ['admin'] }))}.${sig}`;
+      return `${h}.${segment(claims({ roles: ['admin'] }))}.${sig}`;
     },
   ],
   [
@@ -69,7 +60,8 @@ const forgeries: [string, () => Promise<string>][] = [
   ],
   [
     'an ES256 signature of zeros',
-    async () => `${b64(header())}.${b64(claims())}.${Buffer.alloc(64).toString('base64url')}`,
+    async () =>
+      `${segment(header())}.${segment(claims())}.${Buffer.alloc(64).toString('base64url')}`,
   ],
   [
     'a wrong issuer',
@@ -147,7 +139,7 @@ describe('edge authentication', () => {
       if (reply.status === 401)
         expect(reply.headers['www-authenticate']).toMatch(/error="invalid_token"/);
       expect(upstreams.order.received).toHaveLength(0);
-      expect(attacker.hits).toBe(0);
+      expect(attacker.calls).toEqual([]);
     },
   );
 

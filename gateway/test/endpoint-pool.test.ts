@@ -1,12 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { eventually, type Listening, listenLocally } from '@portico/test-kit';
 import {
   type RunningGateway,
   send,
   startGateway,
   useUpstreams,
 } from './support/gateway-harness.js';
-import { registrySample, waitUntil } from './support/registry-sample.js';
+import { registrySample } from './support/registry-sample.js';
 import { upstreamsYaml, useRoutesFiles } from './support/routes-files.js';
 
 /** A replica of the inventory service that can die and come back on the same port. */
@@ -19,24 +19,22 @@ type Replica = {
 };
 
 async function startReplica(name: string): Promise<Replica> {
-  let server: Server | undefined;
-  let port = 0;
+  let listening: Listening | undefined;
   const replica: Replica = {
     name,
     url: '',
     hits: 0,
     start: async () => {
-      server = createServer((req, res) => {
+      const server = createServer((req, res) => {
         if (req.url !== '/healthz') replica.hits += 1;
         res.writeHead(200, { 'content-type': 'application/json' }).end(`{"replica":"${name}"}`);
       });
-      await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
-      port = (server.address() as AddressInfo).port;
-      replica.url = `http://127.0.0.1:${port}`;
+      // A restarted replica comes back on the port it had.
+      listening = await listenLocally(server, listening?.port ?? 0);
+      replica.url = listening.url;
     },
     stop: async () => {
-      server?.closeAllConnections();
-      await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await listening?.close();
     },
   };
   await replica.start();
@@ -122,7 +120,7 @@ describe('several URLs for one upstream', () => {
     // /readyz answers from a run of the checks at most a moment old: wait for one after the death.
     const dead = `inventory-service@${new URL(b.url).host}`;
     let ready = await send(gateway.url, { path: '/readyz' });
-    await waitUntil('/readyz sees the dead replica', async () => {
+    await eventually('/readyz sees the dead replica', async () => {
       ready = await send(gateway.url, { path: '/readyz' });
       return (
         ready.json().checks !== undefined &&
@@ -137,13 +135,13 @@ describe('several URLs for one upstream', () => {
     await b.start();
 
     // The ejection lasts BREAKER_HALF_OPEN_AFTER_MS; then one request is its trial.
-    await waitUntil(
+    await eventually(
       'the returned replica gets a trial request',
       async () => {
         expect((await products()).status).toBe(200);
         return b.hits > 0;
       },
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect(await breakerOf(b)).toBe(0);
     resetHits();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { eventually, freePort } from '@portico/test-kit';
 import { Redis } from 'ioredis';
 import { REDIS_KEY_PREFIX } from '../src/rate-limit.js';
 import {
@@ -11,7 +11,7 @@ import {
   startGateway,
   useUpstreams,
 } from './support/gateway-harness.js';
-import { eventually, gatewaySample } from './support/metrics-text.js';
+import { gatewaySample } from './support/metrics-text.js';
 
 const sharedRedisUrl = process.env.REDIS_URL;
 if (!sharedRedisUrl) {
@@ -30,7 +30,7 @@ const countsIn = (gateway: RunningGateway, store: 'redis' | 'memory', timeoutMs 
   eventually(
     `rate limits in ${store}`,
     async () => (await gatewaySample(gateway.url, 'gateway_rate_limit_store', { store })) === 1,
-    timeoutMs,
+    { timeoutMs },
   );
 
 async function sendMany(count: number, request: (index: number) => Promise<Reply>) {
@@ -111,15 +111,6 @@ describeRedis('rate limits shared through Redis', () => {
     expect(replies[3]!.json()).toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
   });
 });
-
-/** A free TCP port on loopback, for a Redis of our own. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A throwaway redis-server (no persistence) on `port`, ready to accept connections. */
 async function startRedisServer(port: number): Promise<ChildProcess> {

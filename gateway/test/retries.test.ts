@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { deadUrl, type FakeUpstream } from './support/fake-upstream.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { eventually, freePort, refusedUrl, startUpstream, type Upstream } from '@portico/test-kit';
+import type { FakeUpstream } from './support/fake-upstream.js';
 import { type RunningGateway, send, startGateway, useGateway } from './support/gateway-harness.js';
-import { registrySample, waitUntil } from './support/registry-sample.js';
+import { registrySample } from './support/registry-sample.js';
 
 const TIMEOUT_MS = 500;
 const BODY_LIMIT = 64 * 1024;
@@ -76,38 +77,33 @@ describe('retries of repeatable requests', () => {
   });
 
   it('when nothing listens at first, then a refused GET is retried and reaches the upstream once it listens', async () => {
-    const url = await deadUrl();
+    const port = await freePort();
     const late = await startGateway(upstreams, {
       ...ENV,
-      INVENTORY_SERVICE_URL: url,
+      INVENTORY_SERVICE_URL: `http://127.0.0.1:${port}`,
       UPSTREAM_RETRIES: '5',
       UPSTREAM_TIMEOUT_MS: '3000',
     });
-    let calls = 0;
-    const server = createServer((_req, res) => {
-      calls += 1;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"late":true}');
-    });
+    let upstream: Upstream | undefined;
     try {
       const pending = send(late.url, { path: PRODUCTS });
       // The first try was refused once a retry is counted; the retry waits its backoff.
-      await waitUntil(
+      await eventually(
         'a first refused try',
         async () => (await retries(late, 'inventory-service')) >= 1,
       );
-      await new Promise<void>((resolve) =>
-        server.listen(Number(new URL(url).port), '127.0.0.1', resolve),
-      );
+      upstream = await startUpstream((_call, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"late":true}');
+      }, port);
 
       const reply = await pending;
 
       expect(reply.status).toBe(200);
       expect(reply.json()).toEqual({ late: true });
-      expect(calls).toBe(1);
+      expect(upstream.calls).toHaveLength(1);
     } finally {
       await late.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await upstream?.close();
     }
   });
 
@@ -265,7 +261,7 @@ describe('what is never retried', () => {
     const timeoutMs = 300;
     const down = await startGateway(upstreams, {
       ...ENV,
-      INVENTORY_SERVICE_URL: await deadUrl(),
+      INVENTORY_SERVICE_URL: await refusedUrl(),
       UPSTREAM_RETRIES: '10',
       UPSTREAM_TIMEOUT_MS: String(timeoutMs),
     });

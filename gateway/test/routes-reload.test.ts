@@ -1,3 +1,4 @@
+import { eventually } from '@portico/test-kit';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';
 import {
   type Reply,
@@ -6,7 +7,6 @@ import {
   startGateway,
   useUpstreams,
 } from './support/gateway-harness.js';
-import { waitUntil } from './support/registry-sample.js';
 import { upstreamsYaml, useRoutesFiles } from './support/routes-files.js';
 
 const upstreams = useUpstreams();
@@ -86,7 +86,7 @@ describe('reloading the routes file', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"old":true}');
     });
     const inFlight = reviews();
-    await waitUntil('the request reaches the old upstream', () => release !== undefined);
+    await eventually('the request reaches the old upstream', () => release !== undefined);
 
     writeRoutes(routesFile(first));
     expect((await reload()).status).toBe(200);

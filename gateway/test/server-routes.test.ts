@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually, freePort } from '@portico/test-kit';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';
 import { send } from './support/gateway-harness.js';
-import { waitUntil } from './support/registry-sample.js';
 import { upstreamsYaml, useRoutesFiles } from './support/routes-files.js';
 
 /**
@@ -26,14 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([first?.close(), second?.close()]);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 type Gateway = { child: ChildProcess; url: string; output: () => string };
 
@@ -93,31 +84,31 @@ describe('the gateway process and its routes file', () => {
     const file = files.write('reloaded.yaml', routesTo('first'));
     const gateway = await spawnGateway(file);
     try {
-      await waitUntil(
+      await eventually(
         'the gateway listens',
         () =>
           send(gateway.url, { path: '/healthz' }).then(
             (r) => r.status === 200,
             () => false,
           ),
-        20_000,
+        { timeoutMs: 20_000 },
       );
       expect(await upstreamOf(gateway.url)).toBe('first');
 
       files.write('reloaded.yaml', routesTo('second'));
       gateway.child.kill('SIGHUP');
-      await waitUntil(
+      await eventually(
         'the new table serves',
         async () => (await upstreamOf(gateway.url)) === 'second',
-        10_000,
+        { timeoutMs: 10_000 },
       );
 
       files.write('reloaded.yaml', 'routes: [');
       gateway.child.kill('SIGHUP');
-      await waitUntil(
+      await eventually(
         'the refusal is logged',
         () => gateway.output().includes('routes file refused'),
-        10_000,
+        { timeoutMs: 10_000 },
       );
       expect(await upstreamOf(gateway.url)).toBe('second');
       expect(gateway.child.exitCode).toBeNull();

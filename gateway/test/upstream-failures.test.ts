@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { deadUrl } from './support/fake-upstream.js';
+import { eventually, refusedUrl } from '@portico/test-kit';
 import { type Reply, send, startGateway, useGateway } from './support/gateway-harness.js';
 
 const TIMEOUT_MS = 300;
@@ -21,7 +21,7 @@ describe('upstream failures', () => {
     // A gateway of its own: with auth-service down, no token could be verified either.
     // "At once" means before any timeout could fire: with one far beyond the
     // test's run time, a 502 at all shows the gateway did not wait for it.
-    const downUrl = await deadUrl();
+    const downUrl = await refusedUrl();
     const authDown = await startGateway(upstreams, {
       AUTH_SERVICE_URL: downUrl,
       UPSTREAM_TIMEOUT_MS: String(10 * 60_000),
@@ -58,7 +58,7 @@ describe('upstream failures', () => {
     expectProblem(reply, 504, 'UPSTREAM_TIMEOUT');
     expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    while (!abandoned) await new Promise((r) => setTimeout(r, 5));
+    await eventually('the upstream call abandoned', () => abandoned);
   });
 
   it('when the upstream drops the connection without answering, then the client gets a 502 problem', async () => {

@@ -1,6 +1,7 @@
-import { randomUUID, webcrypto } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { accessToken, JWKS_PATH, jwksDocument, makeKey, now, signRaw } from '@portico/test-kit';
+import type { JWK } from 'jose';
 
 /** The gateway's defaults (TOKEN_ISSUER, TOKEN_AUDIENCE), so tests need not set them. */
 export const ISSUER = 'http://127.0.0.1:8080';
@@ -24,47 +25,36 @@ export type AuthKit = {
 };
 
 export async function createAuthKit(): Promise<AuthKit> {
-  const kid = randomUUID();
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const key = await makeKey();
   let fetches = 0;
 
-  const sign = (claims: Record<string, unknown>, sub: string, key: CryptoKey = privateKey) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setSubject(sub)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setJti(randomUUID())
-      .sign(key);
+  const sign = (claims: Record<string, unknown>, sub: string) => {
+    const iat = now();
+    return accessToken(key, {
+      ...claims,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub,
+      iat,
+      exp: iat + 300,
+      jti: randomUUID(),
+    });
+  };
 
   const serviceToken = (clientId: string, scope: string) =>
     sign({ client_id: clientId, scope }, clientId);
 
-  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return {
-    kid,
-    publicJwk: jwk,
-    signRaw: async (header, payload) => {
-      const input = `${b64(header)}.${b64(payload)}`;
-      const signature = await webcrypto.subtle.sign(
-        { name: 'ECDSA', hash: 'SHA-256' },
-        privateKey,
-        new TextEncoder().encode(input),
-      );
-      return `${input}.${Buffer.from(signature).toString('base64url')}`;
-    },
+    kid: key.kid,
+    publicJwk: key.publicJwk,
+    signRaw: (header, payload) => signRaw(header, payload, key.privateKey),
     userToken: (sub = randomUUID(), claims = {}) => sign({ roles: ['user'], ...claims }, sub),
     serviceToken,
     jwksFetches: () => fetches,
     handler: async (req, res) => {
-      if (req.method === 'GET' && req.url === '/.well-known/jwks.json') {
+      if (req.method === 'GET' && req.url === JWKS_PATH) {
         fetches += 1;
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ keys: [jwk] }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(jwksDocument([key]));
         return;
       }
       if (req.method === 'POST' && req.url === '/api/v1/auth/token') {

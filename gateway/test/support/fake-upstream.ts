@@ -4,7 +4,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from '@portico/test-kit';
 
 /** What an upstream saw of one request. `complete` once the whole body arrived. */
 export type Received = {
@@ -70,11 +70,10 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
       void (side && sideHandler ? sideHandler : handler)(req, res, record.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenLocally(server);
   return {
     name,
-    url: `http://127.0.0.1:${port}`,
+    url,
     received,
     sideCalls,
     handle: (next) => {
@@ -83,18 +82,6 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     handleSide: (next) => {
       sideHandler = next;
     },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
-}
-
-/** A URL where nothing listens: the port was free a moment ago. */
-export async function deadUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }

@@ -30,16 +30,3 @@ export async function gatewaySample(
   const reply = await send(url, { path: '/metrics' });
   return sampleOf(reply.text, name, labels);
 }
-
-/** Polls until `check` passes or `timeoutMs` is over (then it fails with `what`). */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

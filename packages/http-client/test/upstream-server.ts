@@ -1,64 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { freePort, sendJson, startUpstream, type Upstream } from '@portico/test-kit';
 
-/** What the upstream saw of one call. */
-export type SeenCall = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
-
-export type Upstream = {
-  url: string;
-  port: number;
-  calls: SeenCall[];
-  close(): Promise<void>;
-};
-
-type Handler = (call: SeenCall, res: ServerResponse, callNo: number) => void;
-
-/** A real node:http server on 127.0.0.1 that records every call it receives. */
-export async function startUpstream(handler: Handler, port = 0): Promise<Upstream> {
-  const calls: SeenCall[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const call = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      };
-      calls.push(call);
-      handler(call, res, calls.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const actual = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${actual}`,
-    port: actual,
-    calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  type = 'application/json',
-): void {
-  res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
-}
+export { sendJson, startUpstream, type Upstream };
 
 /** A port nothing listens on (bound, then released), so connecting to it is refused. */
-export async function refusedPort(): Promise<number> {
-  const probe = await startUpstream(() => undefined);
-  await probe.close();
-  return probe.port;
-}
+export const refusedPort = freePort;
 
 /** An auth service token endpoint that issues `token-1`, `token-2`, ... */
 export function startAuth(expiresIn = 3600): Promise<Upstream> {

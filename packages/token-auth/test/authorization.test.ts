@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { makeKey, type SigningKey, startJwksServer } from '@portico/test-kit';
 import { createTokenVerifier } from '../src/index.js';
 import {
   AUDIENCE,
   accessToken,
   ISSUER,
-  makeKey,
-  type SigningKey,
   serviceClaims,
-  startJwksServer,
   startProtectedApp,
   userClaims,
 } from './support/token-kit.js';

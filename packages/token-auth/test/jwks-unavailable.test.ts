@@ -1,8 +1,15 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  JWKS_PATH,
+  jwksDocument,
+  listenLocally,
+  makeKey,
+  refusedUrl,
+  type SigningKey,
+} from '@portico/test-kit';
 import { createTokenVerifier } from '../src/index.js';
-import { AUDIENCE, accessToken, ISSUER, makeKey, startProtectedApp } from './support/token-kit.js';
+import { AUDIENCE, accessToken, ISSUER, startProtectedApp } from './support/token-kit.js';
 
 type App = Awaited<ReturnType<typeof startProtectedApp>>;
 const opened: { close: () => Promise<void> }[] = [];
@@ -12,7 +19,7 @@ afterEach(async () => {
 });
 
 /** A JWKS host that answers 500 until `healthy` is set, counting requests. */
-async function startFlakyJwks(publicJwk: object) {
+async function startFlakyJwks(key: SigningKey) {
   const state = { healthy: false, requests: 0 };
   const server = createServer((_req, res) => {
     state.requests += 1;
@@ -21,14 +28,11 @@ async function startFlakyJwks(publicJwk: object) {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [publicJwk] }));
+    res.end(jwksDocument([key]));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
-  opened.push({
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-  return { url, state };
+  const listening = await listenLocally(server);
+  opened.push(listening);
+  return { url: `${listening.url}${JWKS_PATH}`, state };
 }
 
 async function protectedApp(jwksUrl: string): Promise<App> {
@@ -46,11 +50,7 @@ async function getMe(app: App, token: string) {
 describe('requireAuth, when the key set cannot be fetched', () => {
   it('when the JWKS host refuses connections, then 503 with Retry-After, not 401 invalid_token', async () => {
     const key = await makeKey();
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const app = await protectedApp(`http://127.0.0.1:${port}/.well-known/jwks.json`);
+    const app = await protectedApp(`${await refusedUrl()}${JWKS_PATH}`);
 
     const answer = await getMe(app, await accessToken(key));
 
@@ -62,7 +62,7 @@ describe('requireAuth, when the key set cannot be fetched', () => {
 
   it('when the JWKS host answers 500 and then recovers, then 503 first and the same token verifies after', async () => {
     const key = await makeKey();
-    const jwks = await startFlakyJwks(key.publicJwk);
+    const jwks = await startFlakyJwks(key);
     const app = await protectedApp(jwks.url);
     const token = await accessToken(key);
 

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { makeKey, startJwksServer } from '@portico/test-kit';
 import { createTokenVerifier, InvalidTokenError, type TokenVerifier } from '../src/index.js';
-import {
-  AUDIENCE,
-  accessToken,
-  ISSUER,
-  makeKey,
-  startJwksServer,
-  userClaims,
-} from './support/token-kit.js';
+import { AUDIENCE, accessToken, ISSUER, userClaims } from './support/token-kit.js';
 
 const COOLDOWN_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

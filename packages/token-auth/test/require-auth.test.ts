@@ -1,21 +1,23 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  b64url,
+  makeKey,
+  now,
+  type SigningKey,
+  segment,
+  signRaw,
+  startJwksServer,
+} from '@portico/test-kit';
 import { type CryptoKey, exportSPKI, importJWK, SignJWT } from 'jose';
 import { createTokenVerifier } from '../src/index.js';
 import {
   AUDIENCE,
   accessToken,
-  b64url,
   type CountingServer,
   ISSUER,
-  makeKey,
-  now,
-  type SigningKey,
-  segment,
   serviceClaims,
-  signRaw,
   startCountingServer,
-  startJwksServer,
   startProtectedApp,
   userClaims,
 } from './support/token-kit.js';

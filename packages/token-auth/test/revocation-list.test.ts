@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { makeKey, now } from '@portico/test-kit';
 import express from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import request from 'supertest';
@@ -11,7 +12,7 @@ import {
   type RevocationList,
   requireAuth,
 } from '../src/index.js';
-import { AUDIENCE, accessToken, ISSUER, makeKey, now, userClaims } from './support/token-kit.js';
+import { AUDIENCE, accessToken, ISSUER, userClaims } from './support/token-kit.js';
 
 const lists: RevocationList[] = [];
 afterEach(() => {

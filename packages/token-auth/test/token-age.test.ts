@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { makeKey, now, type SigningKey } from '@portico/test-kit';
 import type { JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier, InvalidTokenError } from '../src/index.js';
 import {
   AUDIENCE,
   accessToken,
   ISSUER,
-  makeKey,
-  now,
-  type SigningKey,
   startProtectedApp,
   userClaims,
 } from './support/token-kit.js';

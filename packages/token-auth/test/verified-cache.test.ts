@@ -1,15 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { makeKey, now, type SigningKey } from '@portico/test-kit';
 import type { JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier, InvalidTokenError } from '../src/index.js';
-import {
-  AUDIENCE,
-  accessToken,
-  ISSUER,
-  makeKey,
-  now,
-  type SigningKey,
-  userClaims,
-} from './support/token-kit.js';
+import { AUDIENCE, accessToken, ISSUER, userClaims } from './support/token-kit.js';
 
 /** A verifier whose key source counts its lookups: one per signature actually checked. */
 function countingVerifier(key: SigningKey, options: { cacheMaxAgeMs?: number } = {}) {
