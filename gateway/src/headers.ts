@@ -7,6 +7,7 @@ import type {
 import type { TLSSocket } from 'node:tls';
 import type { TraceContext } from '@portico/logging';
 import type { Cors } from './cors.js';
+import type { DeprecationHeaders } from './routing/deprecation.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message,
@@ -126,6 +127,8 @@ export type AnswerHeaders = {
   /** The gateway's CORS policy (null: CORS off) and this request's allowed origin, if any. */
   readonly cors: Cors | null;
   readonly allowOrigin: string | null;
+  /** The route's Deprecation, Sunset and Link, when the routes file marks it deprecated. */
+  readonly route: { readonly deprecation?: DeprecationHeaders | undefined };
 };
 
 /** Adds the gateway's headers (lower-case names: an upstream's header of the same name, copied later, replaces it). */
@@ -140,6 +143,25 @@ function addAnswerHeaders(headers: OutgoingHttpHeaders, answer: AnswerHeaders): 
 }
 
 /**
+ * A deprecated route's headers, set after the upstream's: the routes file
+ * decides the dates, and the successor link joins the upstream's own links.
+ */
+function addDeprecationHeaders(
+  headers: OutgoingHttpHeaders,
+  deprecation: DeprecationHeaders,
+): void {
+  headers.deprecation = deprecation.deprecation;
+  headers.sunset = deprecation.sunset;
+  const link = headers.link;
+  headers.link =
+    link === undefined
+      ? deprecation.link
+      : Array.isArray(link)
+        ? [...link, deprecation.link]
+        : `${link}, ${deprecation.link}`;
+}
+
+/**
  * The gateway's headers set on a response it answers itself (a problem, a
  * preflight), before that answer's own: `writeHead` merges the two.
  */
@@ -147,6 +169,7 @@ export function setAnswerHeaders(res: ServerResponse, answer: AnswerHeaders): vo
   const headers: OutgoingHttpHeaders = {};
   addAnswerHeaders(headers, answer);
   if (answer.cors) headers.vary = 'Origin';
+  if (answer.route.deprecation) addDeprecationHeaders(headers, answer.route.deprecation);
   for (const name in headers) res.setHeader(name, headers[name]!);
 }
 
@@ -170,5 +193,6 @@ export function downstreamHeaders(
     headers[name] = upstream[name];
   }
   if (answer.cors) headers.vary = answer.cors.varyWithOrigin(upstream.vary);
+  if (answer.route.deprecation) addDeprecationHeaders(headers, answer.route.deprecation);
   return headers;
 }

@@ -143,13 +143,13 @@ describe('rate limit per caller', () => {
     const auth = await upstreams.bearer();
     const before =
       (await gatewaySample(gateway.url, 'gateway_rate_limited_total', {
-        route: '/api/v1/orders/**',
+        route: '/api/v1/orders',
         policy: 'caller',
       })) ?? 0;
     await sendMany(LIMIT + 2, () => send(gateway.url, { path: '/api/v1/orders', headers: auth }));
 
     const after = await gatewaySample(gateway.url, 'gateway_rate_limited_total', {
-      route: '/api/v1/orders/**',
+      route: '/api/v1/orders',
       policy: 'caller',
     });
     const store = await gatewaySample(gateway.url, 'gateway_rate_limit_store', {

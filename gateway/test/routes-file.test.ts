@@ -34,7 +34,9 @@ describe('routes file', () => {
     expect(spec.routes.map(({ pattern, upstream, access }) => [pattern, upstream, access])).toEqual(
       [
         ['/api/v1/users/**', 'user-service', 'token'],
+        ['/api/v1/orders', 'order-service', 'token'],
         ['/api/v1/orders/**', 'order-service', 'token'],
+        ['/api/v2/orders', 'order-service', 'token'],
         ['/api/v1/inventory/**', 'inventory-service', 'public-read'],
         ['/api/v1/auth/**', 'auth-service', 'public'],
         ['/.well-known/jwks.json', 'auth-service', 'public'],
@@ -113,6 +115,46 @@ routes:
       ]),
     );
     expect(problems).toHaveLength(2);
+  });
+
+  it('when the shipped v1 order list is deprecated, then its headers are computed once, at load', () => {
+    const spec = loadRoutesFile(DEFAULT_ROUTES_FILE, loadGatewayConfig({}));
+    const [list, orders, v2] = spec.routes.filter((route) => route.upstream === 'order-service');
+
+    expect(list?.deprecation).toEqual({
+      deprecation: `@${Date.UTC(2026, 11, 3) / 1000}`,
+      sunset: 'Fri, 31 Dec 2027 00:00:00 GMT',
+      link: '</api/v2/orders>; rel="successor-version", </docs>; rel="deprecation"',
+    });
+    expect(orders?.deprecation).toBeUndefined();
+    expect(v2?.deprecation).toBeUndefined();
+  });
+
+  it('when a deprecated block has a bad date, an early sunset, a bad successor or an unknown key, then each names its line', () => {
+    const deprecated = (block: string) =>
+      problemsOf('deprecated.yaml', `${VALID}    deprecated:\n${block}`);
+
+    expect(
+      deprecated('      since: 2027-01-01\n      sunset: soon\n      successor: /api/v2/users\n'),
+    ).toEqual([
+      'FILE:10:15: routes[0].deprecated.sunset must be a date such as 2027-06-30 or 2027-06-30T12:00:00Z',
+    ]);
+    expect(
+      deprecated(
+        '      since: 2027-01-01\n      sunset: 2026-12-31T23:00:00Z\n      successor: /api/v2/users\n',
+      ),
+    ).toEqual(['FILE:10:15: routes[0].deprecated.sunset must not be earlier than since']);
+    expect(
+      deprecated('      since: 2027-01-01\n      sunset: 2028-01-01\n      successor: api/v2\n'),
+    ).toEqual([
+      'FILE:11:18: routes[0].deprecated.successor must be a path starting with / or an http:// or https:// URL',
+    ]);
+    expect(
+      deprecated('      sunset: 2028-01-01\n      successor: /api/v2/users\n      until: 2029\n'),
+    ).toEqual([
+      'FILE:9:7: routes[0].deprecated.since is required: a date such as 2027-06-30',
+      'FILE:9:7: routes[0].deprecated Unrecognized key: "until"',
+    ]);
   });
 
   it('when a route names an unknown upstream, then the line says which upstreams there are', () => {

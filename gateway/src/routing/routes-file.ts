@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@portico/config';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { canonicalPath } from '../route-table.js';
+import { type DeprecationHeaders, deprecationHeaders } from './deprecation.js';
 import { type RouteData, type RoutesFileData, routesFileSchema } from './routes-schema.js';
 
 /** The shipped table (today's routes), used when GATEWAY_ROUTES_FILE is unset. */
@@ -30,6 +31,8 @@ export type RouteSpec = {
   readonly role?: string | undefined;
   /** A service token granted this scope is required (403 otherwise). */
   readonly scope?: string | undefined;
+  /** Set when the route is `deprecated`: what every answer of it carries. */
+  readonly deprecation?: DeprecationHeaders | undefined;
   readonly timeoutMs?: number | undefined;
   readonly retries?: number | undefined;
   readonly rateLimitPerMinute?: number | undefined;
@@ -169,12 +172,13 @@ function toSpec(
     upstreams.set(name, { name, urls, timeoutMs: upstream.timeoutMs, retries: upstream.retries });
   }
   const routes = data.routes.map(
-    ({ access, ...route }): RouteSpec => ({
+    ({ access, deprecated, ...route }): RouteSpec => ({
       ...route,
       pattern: route.prefix !== undefined ? `${route.prefix}/**` : route.exact!,
       access: typeof access === 'string' ? access : 'token',
       role: typeof access === 'object' && 'role' in access ? access.role : undefined,
       scope: typeof access === 'object' && 'scope' in access ? access.scope : undefined,
+      deprecation: deprecated && deprecationHeaders(deprecated),
     }),
   );
   return { file, upstreams, routes };

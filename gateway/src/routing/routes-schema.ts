@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deprecatedSchema } from './deprecation.js';
 
 /** A whole number of milliseconds, requests or bytes, above zero. */
 const positive = (what: string) =>
@@ -39,6 +40,7 @@ const routeSchema = z
     exact: z.string().optional(),
     upstream: z.string({ error: 'must name one of the upstreams' }),
     access: accessSchema,
+    deprecated: deprecatedSchema.optional(),
     timeoutMs: positive('milliseconds').optional(),
     retries: z.number().int().min(0, 'must be 0 or more').max(10, 'must be 10 at most').optional(),
     rateLimitPerMinute: positive('requests').optional(),
