@@ -357,7 +357,8 @@ export async function startProcesses(options: ProcessSystemOptions = {}): Promis
   const isRunning = (name: InstanceName) => running.get(known(name))?.done === false;
   const system: ProcessSystem = {
     gateway: urls.gateway,
-    gateways: instances.filter((name) => serviceOf(name) === 'gateway').map((name) => urls[name]),
+    // Every instance got its URL above.
+    gateways: instances.filter((name) => serviceOf(name) === 'gateway').map((name) => urls[name]!),
     instances,
     replicas: (service) => instances.filter((name) => serviceOf(name) === service),
     urls,

@@ -142,7 +142,10 @@ suite('the Redis Streams transport', () => {
     await publish(1);
     const stream = streamOf('producer', prefix);
     await within(10_000, async () => (await redis.xlen(`${stream}:dead`)) === 1);
-    const [[, fields]] = (await redis.xrange(`${stream}:dead`, '-', '+')) as [string, string[]][];
+    const [[, fields] = ['', []]] = (await redis.xrange(`${stream}:dead`, '-', '+')) as [
+      string,
+      string[],
+    ][];
     expect(JSON.parse(fields[1]!) as EventEnvelope).toMatchObject({ type: 'thing.happened' });
     await within(
       2000,
