@@ -454,7 +454,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The index of the last step the client has (code `INVALID_LAST_EVENT_ID` when not a number). */
+                /** @description The index of the last step the client has. */
                 "Last-Event-ID"?: string;
             };
             path: {
@@ -481,11 +481,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description `Last-Event-ID` is not a step index (code `INVALID_LAST_EVENT_ID`), or the id is not a UUID (code `VALIDATION_FAILED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The user holds too many open streams already (code `TOO_MANY_USER_STREAMS`, `ORDER_STREAMS_PER_USER`), or the gateway's rate limit (code `RATE_LIMITED`). */
+            /** @description The user holds too many open streams already (code `TOO_MANY_USER_STREAMS`; the bound is the service's `ORDER_STREAMS_PER_USER`), or the gateway's rate limit (code `RATE_LIMITED`). */
             429: {
                 headers: {
                     "Retry-After"?: number;
@@ -495,7 +503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This replica has as many streams open as it allows (code `TOO_MANY_STREAMS`, `ORDER_STREAMS_MAX`), or a dependency is down (as for every operation). */
+            /** @description This replica has as many streams open as it allows (code `TOO_MANY_STREAMS`; the bound is the service's `ORDER_STREAMS_MAX`), or a dependency is down (as for every operation). */
             503: {
                 headers: {
                     "Retry-After"?: number;

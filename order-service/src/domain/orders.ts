@@ -17,11 +17,12 @@ import {
   type OrderRepository,
 } from '../data/order-repository.js';
 import type { OrderDatabase } from '../data/schema.js';
+import { ORDER_ERRORS } from '../errors.js';
 import { cancelOrder } from './saga.js';
 
 export type OrderLine = { sku: string; quantity: number };
 
-const notFound = () => new NotFoundError('No such order.', 'ORDER_NOT_FOUND');
+const notFound = () => new NotFoundError('No such order.', ORDER_ERRORS.ORDER_NOT_FOUND.code);
 
 /** Owners and admins see an order; anyone else gets 404, so order ids do not leak. */
 function visibleTo(order: Order | undefined, caller: Caller): order is Order {
@@ -41,7 +42,7 @@ async function userStatus(users: UserStatuses, userId: string): Promise<UserStat
   } catch (error) {
     throw new ServiceUnavailableError(
       'The user directory is unavailable; try again shortly.',
-      'USER_SERVICE_UNAVAILABLE',
+      ORDER_ERRORS.USER_SERVICE_UNAVAILABLE.code,
       5,
       error,
     );
@@ -69,7 +70,7 @@ export function createOrders(deps: {
     ): Promise<{ order: Order; replayed: boolean }> {
       const skus = new Set(items.map((i) => i.sku));
       if (skus.size !== items.length)
-        throw new BadRequestError('Each sku may appear once.', 'DUPLICATE_SKU');
+        throw new BadRequestError('Each sku may appear once.', ORDER_ERRORS.DUPLICATE_SKU.code);
       const requestHash = createHash('sha256').update(JSON.stringify(items)).digest('base64url');
       const replay = async () => {
         const earlier =
@@ -78,7 +79,7 @@ export function createOrders(deps: {
         if (earlier.requestHash !== requestHash) {
           throw new UnprocessableError(
             'This Idempotency-Key was used for a different order.',
-            'IDEMPOTENCY_KEY_REUSED',
+            ORDER_ERRORS.IDEMPOTENCY_KEY_REUSED.code,
           );
         }
         return { order: earlier.order, replayed: true };
@@ -88,9 +89,9 @@ export function createOrders(deps: {
 
       const status = await userStatus(deps.users, userId);
       if (status === 'disabled')
-        throw new ForbiddenError('This account is disabled.', 'USER_DISABLED');
+        throw new ForbiddenError('This account is disabled.', ORDER_ERRORS.USER_DISABLED.code);
       if (status !== 'active')
-        throw new UnprocessableError('The user does not exist.', 'USER_UNKNOWN');
+        throw new UnprocessableError('The user does not exist.', ORDER_ERRORS.USER_UNKNOWN.code);
 
       try {
         const order = await outbox.transaction(async (trx, emit) => {
@@ -139,7 +140,7 @@ export function createOrders(deps: {
       if (current.status === 'cancelled') return current;
       throw new ConflictError(
         `An order that is ${current.status} cannot be cancelled.`,
-        'ORDER_NOT_CANCELLABLE',
+        ORDER_ERRORS.ORDER_NOT_CANCELLABLE.code,
       );
     },
   };

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import type { Order } from '../data/order-repository.js';
 import type { OrderWatch } from '../domain/order-watch.js';
 import type { Orders } from '../domain/orders.js';
+import { ORDER_ERRORS } from '../errors.js';
 import type { StreamSlots } from './stream-slots.js';
 
 type WatchOrder = operations['watchOrder'];
@@ -21,7 +22,10 @@ function lastEventId(req: SpecRequest<WatchOrder>): number {
   const raw = req.get('last-event-id');
   if (raw === undefined || raw === '') return -1;
   if (!/^\d{1,9}$/.test(raw)) {
-    throw new BadRequestError('Last-Event-ID must be a step index.', 'INVALID_LAST_EVENT_ID');
+    throw new BadRequestError(
+      'Last-Event-ID must be a step index.',
+      ORDER_ERRORS.INVALID_LAST_EVENT_ID.code,
+    );
   }
   return Number(raw);
 }

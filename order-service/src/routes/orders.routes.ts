@@ -1,4 +1,4 @@
-import { decodeCursor, page } from '@portico/db';
+import { DB_ERRORS, decodeCursor, page } from '@portico/db';
 import { BadRequestError } from '@portico/errors';
 import type { SpecRequest, SpecResponse } from '@portico/lifecycle';
 import type { operations } from '@portico/openapi/order';
@@ -40,7 +40,7 @@ export function orderRoutes(deps: {
     const limit = Number(req.query.limit ?? 20);
     const after = decodeCursor(req.query.cursor as string | undefined);
     if (after !== undefined && !/^\d+\|[0-9a-f-]{36}$/.test(after)) {
-      throw new BadRequestError('The cursor is not valid.', 'INVALID_CURSOR');
+      throw new BadRequestError('The cursor is not valid.', DB_ERRORS.INVALID_CURSOR.code);
     }
     const rows = await repository.listForUser(callerOf(req).sub, limit + 1, after);
     res.json(page(rows, limit, orderCursorKey));

@@ -1,4 +1,5 @@
 import { ServiceUnavailableError, TooManyRequestsError } from '@portico/errors';
+import { ORDER_ERRORS } from '../errors.js';
 
 /**
  * Counts the event streams open in this process, per process and per user, so
@@ -19,7 +20,7 @@ export function createStreamSlots(limits: { maxOpen: number; maxPerUser: number 
       if (open.size >= limits.maxOpen) {
         throw new ServiceUnavailableError(
           'Too many order streams are open here; try again shortly.',
-          'TOO_MANY_STREAMS',
+          ORDER_ERRORS.TOO_MANY_STREAMS.code,
           5,
         );
       }
@@ -28,7 +29,7 @@ export function createStreamSlots(limits: { maxOpen: number; maxPerUser: number 
         throw new TooManyRequestsError(
           5,
           `At most ${limits.maxPerUser} order streams may be open at once.`,
-          'TOO_MANY_USER_STREAMS',
+          ORDER_ERRORS.TOO_MANY_USER_STREAMS.code,
         );
       }
       open.add(end);

@@ -8,10 +8,11 @@ import {
   type ProfileRepository,
 } from '../data/profile-repository.js';
 import type { UserDatabase, UserStatus } from '../data/schema.js';
+import { USER_ERRORS } from '../errors.js';
 
 type Account = components['schemas']['AccountInternal'];
 
-const notFound = () => new NotFoundError('No such user.', 'USER_NOT_FOUND');
+const notFound = () => new NotFoundError('No such user.', USER_ERRORS.USER_NOT_FOUND.code);
 
 /**
  * Profiles come from the auth service's `user.registered` events. When one is

@@ -5,6 +5,7 @@ import type { operations } from '@portico/openapi/user';
 import { callerOf, requireRole, requireUser } from '@portico/token-auth';
 import { Router } from 'express';
 import type { Profiles } from '../domain/profiles.js';
+import { USER_ERRORS } from '../errors.js';
 
 type ListUsers = operations['listUsers'];
 type GetMe = operations['getMe'];
@@ -43,7 +44,7 @@ export function userRoutes(profiles: Profiles): Router {
     const caller = callerOf(req);
     const { id } = req.params;
     if (caller.kind !== 'user' || (caller.sub !== id && !caller.roles.includes('admin'))) {
-      throw new NotFoundError('No such user.', 'USER_NOT_FOUND');
+      throw new NotFoundError('No such user.', USER_ERRORS.USER_NOT_FOUND.code);
     }
     res.json(await profiles.get(id));
   });
@@ -56,7 +57,7 @@ export function userRoutes(profiles: Profiles): Router {
       if (callerOf(req).sub === req.params.id) {
         throw new ConflictError(
           'An admin cannot disable their own account; another admin can.',
-          'CANNOT_DISABLE_SELF',
+          USER_ERRORS.CANNOT_DISABLE_SELF.code,
         );
       }
       res.json(await profiles.disable(req.params.id));
