@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@portico/test-kit';
 import { allTerminal, countBy, eventually, type FinalOrder } from '../test/processes/burst.js';
 import {
   buildServices,
-  freePort,
   type ProcessSystem,
   SERVICES,
   startProcesses,

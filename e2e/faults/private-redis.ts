@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, refusesConnections } from '../test/support/processes.js';
+import { freePort } from '@portico/test-kit';
+import { refusesConnections } from '../test/support/processes.js';
 
 export type PrivateRedis = {
   url: string;

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from '@portico/test-kit';
 
 export type JwksProxy = {
   /** Put this in front of `/.well-known/jwks.json` in a verifier's `jwksUrl`. */
@@ -24,15 +24,6 @@ export async function startJwksProxy(target: string): Promise<JwksProxy> {
       res.writeHead(502).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    fetches: () => count,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenLocally(server);
+  return { url, fetches: () => count, close };
 }

@@ -9,11 +9,12 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@portico/test-kit';
 import { Redis } from 'ioredis';
 import { isolatedPostgres, type ServiceDatabase } from './stores.js';
 import { ADMIN } from './system.js';
@@ -94,15 +95,6 @@ export async function buildServices(withinMs = 240_000): Promise<void> {
     const entry = join(ROOT, DIRS[name], 'dist', 'server.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing after tsc -b`);
   }
-}
-
-/** A port free on 127.0.0.1 right now (listen on 0, read it, close). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 /** True when nothing accepts a TCP connection on 127.0.0.1:`port`. */

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Listening, listenLocally } from '@portico/test-kit';
 import express from 'express';
 import {
   BadGatewayError,
@@ -60,7 +60,7 @@ const thrown: Record<string, () => unknown> = {
     new BadRequestError('Bad.', 'BAD', { extensions: { status: 200, type: 'x', code: 'OK' } }),
 };
 
-let server: Server;
+let served: Listening;
 let base: string;
 
 beforeAll(async () => {
@@ -84,15 +84,12 @@ beforeAll(async () => {
   });
   app.use(notFoundHandler);
   app.use(problemErrorHandler(logger));
-  server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = createServer(app);
+  served = await listenLocally(server);
+  base = served.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => served.close());
 
 beforeEach(() => {
   logged.length = 0;

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Listening, listenLocally } from '@portico/test-kit';
 import {
   BadRequestError,
   HttpError,
@@ -11,12 +11,12 @@ import {
   writeProblem,
 } from '../src/index.js';
 
-let server: Server;
+let served: Listening;
 let base: string;
 
 beforeAll(async () => {
   // A bare node:http server, as the gateway's hot path answers without express.
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     if (req.url === '/after-headers') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('started');
@@ -26,14 +26,11 @@ beforeAll(async () => {
     const error = new ServiceUnavailableError('Orders are unavailable.', 'UPSTREAM_DOWN', 7);
     writeProblem(res, problemFrom(error, '/api/v1/orders'), error.headers);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listenLocally(server);
+  base = served.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => served.close());
 
 describe('writeProblem', () => {
   it('when a problem is written on a bare response, then status, headers and body are complete', async () => {

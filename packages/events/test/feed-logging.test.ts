@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database, migrateToLatest } from '@portico/db';
 import { createServiceApp, serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
+import { accessToken, makeKey, now } from '@portico/test-kit';
 import { createTokenVerifier, requireAuth } from '@portico/token-auth';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createLocalJWKSet } from 'jose';
 import { createOutbox, type EventTables, eventFeedRoutes, outboxMigration } from '../src/index.js';
 
 const ISSUER = 'https://auth.portico.test';
@@ -36,20 +37,19 @@ beforeAll(async () => {
   const outbox = createOutbox(database.db, 'order');
 
   // A service token as the auth service issues it, signed with a key only this test knows.
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const kid = randomUUID();
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256' };
-  token = await new SignJWT({ client_id: 'inventory-service', scope: 'events:read' })
-    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setSubject('inventory-service')
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(privateKey);
+  const key = await makeKey();
+  token = await accessToken(key, {
+    client_id: 'inventory-service',
+    scope: 'events:read',
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'inventory-service',
+    jti: randomUUID(),
+    iat: now(),
+    exp: now() + 300,
+  });
   const verifier = createTokenVerifier({
-    getKey: createLocalJWKSet({ keys: [jwk] }),
+    getKey: createLocalJWKSet({ keys: [key.publicJwk] }),
     issuer: ISSUER,
     audience: AUDIENCE,
   });

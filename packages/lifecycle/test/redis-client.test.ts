@@ -3,6 +3,7 @@ import { createServer, type Server, connect as tcpConnect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@portico/logging';
+import { freePort } from '@portico/test-kit';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../src/index.js';
 
@@ -27,16 +28,6 @@ function capturedLogger() {
     format: 'json',
   });
   return { logger, lines };
-}
-
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Forwards `port` to the test Redis: Redis "comes back" on that port when it starts. */

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { eventually, type Listening, listenLocally } from '@portico/test-kit';
 import express from 'express';
 import { chooseLogFormat, createLogger, type LogFormat, requestLogger } from '../src/index.js';
 
@@ -55,12 +55,9 @@ async function logOneRequest(format: LogFormat | undefined, out: ReturnType<type
   app.get('/orders/:id', (_req, res) => {
     res.status(404).json({ code: 'ORDER_NOT_FOUND' });
   });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await (await fetch(`http://127.0.0.1:${port}/orders/7?secret=x`)).body?.cancel();
-  for (let i = 0; i < 100 && !out.text().includes('\n'); i += 1)
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  served = await listenLocally(createServer(app));
+  await (await fetch(`${served.url}/orders/7?secret=x`)).body?.cancel();
+  await eventually('the request logged', () => out.text().includes('\n'));
   return out.text();
 }
 
@@ -81,11 +78,10 @@ async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Pr
   }
 }
 
-let server: Server | undefined;
+let served: Listening | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  server = undefined;
+  await served?.close();
+  served = undefined;
 });
 
 describe('createLogger', () => {

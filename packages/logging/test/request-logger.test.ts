@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Listening, listenLocally } from '@portico/test-kit';
 import express from 'express';
 import { pino } from 'pino';
 import { currentContext, propagationHeaders, requestLogger } from '../src/index.js';
@@ -20,7 +20,7 @@ const sink = new Writable({
 });
 const logger = pino({ level: 'debug' }, sink);
 
-let server: Server;
+let served: Listening;
 let base: string;
 
 beforeAll(async () => {
@@ -48,15 +48,12 @@ beforeAll(async () => {
   app.get('/busy', (_req, res) => {
     res.status(503).set('retry-after', '1').json({ code: 'AUTH_BUSY' });
   });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = createServer(app);
+  served = await listenLocally(server);
+  base = served.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => served.close());
 
 beforeEach(() => {
   lines.length = 0;
