@@ -9,6 +9,7 @@ import {
 } from '../data/account-repository.js';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
 import type { AuthDatabase } from '../data/schema.js';
+import { AUTH_ERRORS } from '../errors.js';
 import { assertUncommonPassword } from './common-passwords.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -50,7 +51,10 @@ export function createAccounts(deps: {
         await insertAnnounced(account);
       } catch (error) {
         if (error instanceof EmailTakenError) {
-          throw new ConflictError('An account with this email already exists.', 'EMAIL_TAKEN');
+          throw new ConflictError(
+            'An account with this email already exists.',
+            AUTH_ERRORS.EMAIL_TAKEN.code,
+          );
         }
         throw error;
       }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BadRequestError, UnauthorizedError } from '@portico/errors';
 import type { ServiceClientRepository } from '../data/service-client-repository.js';
+import { AUTH_ERRORS } from '../errors.js';
 import { grantScopes } from './service-clients.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -8,7 +9,7 @@ export const hashClientSecret = (secret: string) =>
   createHash('sha256').update(secret).digest('hex');
 
 const invalidClient = () =>
-  new UnauthorizedError('Client authentication failed.', 'INVALID_CLIENT', {
+  new UnauthorizedError('Client authentication failed.', AUTH_ERRORS.INVALID_CLIENT.code, {
     headers: { 'www-authenticate': 'Basic realm="portico"' },
   });
 
@@ -46,7 +47,7 @@ export function createClientCredentials(repository: ServiceClientRepository, iss
       if (!scopes)
         throw new BadRequestError(
           'A requested scope is not allowed for this client.',
-          'INVALID_SCOPE',
+          AUTH_ERRORS.INVALID_SCOPE.code,
         );
       return {
         access_token: await issuer.forService(clientId, scopes),

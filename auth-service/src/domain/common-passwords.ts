@@ -1,5 +1,6 @@
 import { BadRequestError } from '@portico/errors';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { AUTH_ERRORS } from '../errors.js';
 
 /**
  * The ~49,000 most common passwords of published breaches, as zxcvbn-ts ships
@@ -18,7 +19,7 @@ export function assertUncommonPassword(password: string): void {
   if (isCommonPassword(password)) {
     throw new BadRequestError(
       'This password is among the most common in published breaches; choose another.',
-      'PASSWORD_TOO_COMMON',
+      AUTH_ERRORS.PASSWORD_TOO_COMMON.code,
     );
   }
 }

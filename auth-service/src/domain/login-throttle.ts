@@ -1,6 +1,7 @@
 import { TooManyRequestsError } from '@portico/errors';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { AUTH_ERRORS } from '../errors.js';
 import { createLimiter, type SharedRedis } from './limiter.js';
 
 export type ThrottleSettings = {
@@ -58,7 +59,7 @@ export function createLoginThrottle(settings: ThrottleSettings, redis?: SharedRe
       throw new TooManyRequestsError(
         rejection.msBeforeNext / 1000,
         'Too many login attempts; try again later.',
-        'LOGIN_THROTTLED',
+        AUTH_ERRORS.LOGIN_THROTTLED.code,
       );
     }
   }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { ServiceUnavailableError } from '@portico/errors';
 import argon2 from 'argon2';
 import pLimit from 'p-limit';
+import { AUTH_ERRORS } from '../errors.js';
 
 /**
  * Argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane). argon2
@@ -37,7 +38,7 @@ export const MAX_WAITING_HASHES = { verify: 32 * cores, set: 8 * cores } as cons
 const busy = () =>
   new ServiceUnavailableError(
     'Too many password checks are waiting; try again in a moment.',
-    'AUTH_BUSY',
+    AUTH_ERRORS.AUTH_BUSY.code,
     1,
   );
 

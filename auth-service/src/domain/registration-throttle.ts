@@ -1,6 +1,7 @@
 import { TooManyRequestsError } from '@portico/errors';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { AUTH_ERRORS } from '../errors.js';
 import { createLimiter, type SharedRedis } from './limiter.js';
 
 export type RegistrationSettings = {
@@ -34,7 +35,7 @@ export function createRegistrationThrottle(settings: RegistrationSettings, redis
     return new TooManyRequestsError(
       rejection.msBeforeNext / 1000,
       detail,
-      'REGISTRATION_THROTTLED',
+      AUTH_ERRORS.REGISTRATION_THROTTLED.code,
     );
   };
 

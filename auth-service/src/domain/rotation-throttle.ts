@@ -1,5 +1,6 @@
 import { TooManyRequestsError } from '@portico/errors';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { AUTH_ERRORS } from '../errors.js';
 import { createLimiter, type SharedRedis } from './limiter.js';
 
 /**
@@ -28,7 +29,7 @@ export function createRotationThrottle(minIntervalSeconds: number, redis?: Share
         throw new TooManyRequestsError(
           rejection.msBeforeNext / 1000,
           'The signing key was rotated moments ago; try again later.',
-          'ROTATION_THROTTLED',
+          AUTH_ERRORS.ROTATION_THROTTLED.code,
         );
       }
     },

@@ -3,6 +3,7 @@ import { UnauthorizedError } from '@portico/errors';
 import type { Account, AccountRepository } from '../data/account-repository.js';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository.js';
 import type { RefreshTokenRow } from '../data/schema.js';
+import { AUTH_ERRORS } from '../errors.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import type { Revocations } from './revocations.js';
@@ -22,9 +23,9 @@ export type ClientTokenPair = TokenPair & { scope: string };
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 const invalidCredentials = () =>
-  new UnauthorizedError('The email or password is wrong.', 'INVALID_CREDENTIALS');
+  new UnauthorizedError('The email or password is wrong.', AUTH_ERRORS.INVALID_CREDENTIALS.code);
 const invalidRefresh = () =>
-  new UnauthorizedError('The refresh token is not valid.', 'INVALID_REFRESH_TOKEN');
+  new UnauthorizedError('The refresh token is not valid.', AUTH_ERRORS.INVALID_REFRESH_TOKEN.code);
 
 /**
  * Logins and refresh-token families. A login starts a family; each refresh

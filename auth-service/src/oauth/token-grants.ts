@@ -1,6 +1,7 @@
 import { HttpError } from '@portico/errors';
 import { clientFromRequest, type createClientCredentials } from '../domain/client-credentials.js';
 import type { Sessions } from '../domain/sessions.js';
+import { AUTH_ERRORS } from '../errors.js';
 import type { AuthorizationCodes } from './authorization-codes.js';
 import type { OAuthClients } from './clients.js';
 import { invalidGrant, invalidRequest, OAuthError } from './oauth-errors.js';
@@ -36,7 +37,7 @@ export function createTokenGrants(deps: {
     try {
       return await deps.sessions.refreshForClient(form.refresh_token, client.clientId);
     } catch (error) {
-      if (error instanceof HttpError && error.code === 'INVALID_REFRESH_TOKEN')
+      if (error instanceof HttpError && error.code === AUTH_ERRORS.INVALID_REFRESH_TOKEN.code)
         throw invalidGrant('The refresh token is not valid for this client.');
       throw error;
     }

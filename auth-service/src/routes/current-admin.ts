@@ -1,7 +1,8 @@
 import { ForbiddenError } from '@portico/errors';
-import { callerOf } from '@portico/token-auth';
+import { callerOf, TOKEN_AUTH_ERRORS } from '@portico/token-auth';
 import type { RequestHandler } from 'express';
 import type { AccountRepository } from '../data/account-repository.js';
+import { AUTH_ERRORS } from '../errors.js';
 
 /**
  * After `requireRole('admin')`: the token's roles claim is up to 15 minutes
@@ -12,10 +13,13 @@ export function requireCurrentAdmin(accounts: AccountRepository): RequestHandler
   return async (req, _res, next) => {
     const account = await accounts.findById(callerOf(req).sub);
     if (account?.status !== 'active') {
-      throw new ForbiddenError('This account is disabled.', 'ACCOUNT_DISABLED');
+      throw new ForbiddenError('This account is disabled.', AUTH_ERRORS.ACCOUNT_DISABLED.code);
     }
     if (!account.roles.includes('admin')) {
-      throw new ForbiddenError('This needs the "admin" role.', 'ROLE_REQUIRED');
+      throw new ForbiddenError(
+        'This needs the "admin" role.',
+        TOKEN_AUTH_ERRORS.ROLE_REQUIRED.code,
+      );
     }
     next();
   };

@@ -1,9 +1,10 @@
 import { ForbiddenError, UnauthorizedError } from '@portico/errors';
-import { InvalidTokenError, type TokenVerifier } from '@portico/token-auth';
+import { InvalidTokenError, TOKEN_AUTH_ERRORS, type TokenVerifier } from '@portico/token-auth';
 import { type Request, type Response, Router } from 'express';
 import { decodeJwt } from 'jose';
 import type { AccountRepository } from '../data/account-repository.js';
 import type { Sessions } from '../domain/sessions.js';
+import { AUTH_ERRORS } from '../errors.js';
 import type { OAuthClients } from '../oauth/clients.js';
 import type { IdTokens } from '../oauth/id-token.js';
 import { sendMessagePage } from '../oauth/login-page.js';
@@ -28,11 +29,15 @@ export function oidcRoutes(deps: {
     const header = req.headers.authorization;
     const token = header?.match(/^Bearer ([^\s]+)$/i)?.[1];
     const refuse = () =>
-      new UnauthorizedError('A valid access token is required.', 'INVALID_TOKEN', {
-        headers: {
-          'www-authenticate': bearerChallenge('invalid_token', 'The access token is not valid.'),
+      new UnauthorizedError(
+        'A valid access token is required.',
+        TOKEN_AUTH_ERRORS.INVALID_TOKEN.code,
+        {
+          headers: {
+            'www-authenticate': bearerChallenge('invalid_token', 'The access token is not valid.'),
+          },
         },
-      });
+      );
     if (!token) throw refuse();
     let caller: Awaited<ReturnType<TokenVerifier['verify']>>;
     try {
@@ -46,14 +51,18 @@ export function oidcRoutes(deps: {
     const claims = decodeJwt(token);
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
     if (!scopes.includes('openid')) {
-      throw new ForbiddenError('The access token lacks the openid scope.', 'INSUFFICIENT_SCOPE', {
-        headers: {
-          'www-authenticate': bearerChallenge(
-            'insufficient_scope',
-            'The openid scope is required.',
-          ),
+      throw new ForbiddenError(
+        'The access token lacks the openid scope.',
+        AUTH_ERRORS.INSUFFICIENT_SCOPE.code,
+        {
+          headers: {
+            'www-authenticate': bearerChallenge(
+              'insufficient_scope',
+              'The openid scope is required.',
+            ),
+          },
         },
-      });
+      );
     }
     const account = await deps.accounts.findById(caller.sub);
     if (account?.status !== 'active') throw refuse();

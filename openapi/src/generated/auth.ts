@@ -625,7 +625,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A missing or malformed parameter (`error` `invalid_request`), or a token type that cannot be revoked (`unsupported_token_type`, RFC 7009 §2.2.1). An RFC 9457 problem that carries RFC 6749 §5.2 `error` and `error_description`, sent as `application/json` as RFC 6749 requires. */
+        /** @description A missing or malformed parameter (`error` `invalid_request`), or a token type that cannot be revoked (`unsupported_token_type`, RFC 7009 §2.2.1); its `code` is the `error` in capitals (`INVALID_REQUEST`, `UNSUPPORTED_TOKEN_TYPE`). An RFC 9457 problem that carries RFC 6749 §5.2 `error` and `error_description`, sent as `application/json` as RFC 6749 requires. */
         OAuthBadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -634,7 +634,7 @@ export interface components {
                 "application/json": components["schemas"]["OAuthProblem"];
             };
         };
-        /** @description Client authentication failed, or the caller may not use this endpoint (`error` `invalid_client`). */
+        /** @description Client authentication failed, or the caller may not use this endpoint (`error` `invalid_client`, code `INVALID_CLIENT`). */
         OAuthInvalidClient: {
             headers: {
                 "WWW-Authenticate"?: string;
@@ -1216,7 +1216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceToken"] | components["schemas"]["OAuthTokens"];
                 };
             };
-            /** @description `error` `invalid_request` (a missing or malformed parameter), `invalid_grant` (the code or refresh token is unknown, expired, spent, for another client or redirect_uri, or the code_verifier does not match), `unsupported_grant_type`, or `invalid_scope` (client_credentials). An RFC 9457 problem that carries RFC 6749 §5.2 `error` and `error_description`, as `application/json` (RFC 6749 §5.2); nothing was written. */
+            /** @description `error` `invalid_request` (a missing or malformed parameter), `invalid_grant` (the code or refresh token is unknown, expired, spent, for another client or redirect_uri, or the code_verifier does not match), `unsupported_grant_type`, or `invalid_scope` (client_credentials). An RFC 9457 problem that carries RFC 6749 §5.2 `error` and `error_description`, as `application/json` (RFC 6749 §5.2); nothing was written. Its `code` is the `error` in capitals (`INVALID_REQUEST`, `INVALID_GRANT`, `UNSUPPORTED_GRANT_TYPE`, `INVALID_SCOPE`), or `VALIDATION_FAILED` for a form the spec refuses. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1225,7 +1225,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthProblem"];
                 };
             };
-            /** @description Unknown client, wrong or missing secret, or a secret from a public client (`error` `invalid_client`). */
+            /** @description Unknown client, wrong or missing secret, or a secret from a public client (`error` `invalid_client`, code `INVALID_CLIENT`). */
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
