@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createServiceVerifier } from '@portico/events';
+import type { UpgradeListener } from '@portico/lifecycle';
 import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from '@portico/logging';
 import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
 import type { Redis } from 'ioredis';
@@ -20,6 +21,13 @@ import { createRequestLog } from './request-log.js';
 import { canonicalPath, routeFor } from './route-table.js';
 import { createLiveRoutes, type ReloadOutcome } from './routing/live-routes.js';
 import { DEFAULT_ROUTES_FILE, type RoutesSpec } from './routing/routes-file.js';
+import { socketResponse } from './streaming/socket-response.js';
+import {
+  ignoreUpgrade,
+  isWebSocketHandshake,
+  openWebSocket,
+  webSocketRoute,
+} from './streaming/websocket.js';
 import { userStatusStage } from './user-status.js';
 
 export type GatewayDeps = {
@@ -34,6 +42,8 @@ export type GatewayDeps = {
 export type Gateway = {
   /** The node:http request listener: hand it to `serve()` or `http.createServer()`. */
   listener: RequestListener;
+  /** The server's `upgrade` listener: WebSocket handshakes to routes that take them. */
+  upgrade: UpgradeListener;
   /** The gateway's Prometheus registry (also served at `/metrics`). */
   registry: Registry;
   /** The callers' statuses; `user.*` events invalidate entries through it. */
@@ -133,15 +143,26 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
   });
 
+  const callerChecks: Stage[] = [
+    edgeAuth({ verifier, metrics, countCheck: rateLimits.tokenChecks }),
+    userStatusStage(userStatuses),
+  ];
   const stages: Stage[] = [
     ...(cors ? [preflight(cors)] : []),
     bodyLimit,
-    edgeAuth({ verifier, metrics, countCheck: rateLimits.tokenChecks }),
-    userStatusStage(userStatuses),
+    ...callerChecks,
     // Login after the per-caller limit: a client over that one is refused before
     // its body is read, and the stricter login policy is the one its headers show.
     routeRateLimit,
     rateLimits.login,
+    upstreamHeaders,
+  ];
+  // A handshake is a bodiless GET, never a preflight or a login: the route's
+  // access rule and rate limit are what it must pass.
+  const handshakeStages: Stage[] = [
+    webSocketRoute,
+    ...callerChecks,
+    routeRateLimit,
     upstreamHeaders,
   ];
   const forward = (exchange: Exchange) => exchange.route.forward(exchange);
@@ -194,7 +215,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // Routed requests set no header until their answer: every answer to them,
   // the upstream's (one writeHead) or the gateway's own (sendProblem), adds the
   // request id, trace, rate-limit and CORS headers from the exchange.
-  const listener: RequestListener = (req, res) => {
+  /** The routed request's exchange, its log line started; null when the admin app took the request. */
+  const exchangeFor = (req: IncomingMessage, res: ServerResponse): Exchange | null => {
     const startedAt = process.hrtime.bigint();
     const trace = traceContextFrom(req.headers);
     const traceparent = traceparentOf(trace);
@@ -203,7 +225,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const route = path === null ? null : routeFor(path, live.routes());
     if (route === null) {
       toAdmin(req, res, startedAt, trace, traceparent);
-      return;
+      return null;
     }
     const exchange = startExchange({
       req,
@@ -217,11 +239,27 @@ export function createGateway(deps: GatewayDeps): Gateway {
       allowOrigin: cors ? cors.allowOrigin(req) : null,
     });
     requestLog(res, exchange);
-    runPipeline(stages, exchange, forward, fail);
+    return exchange;
+  };
+  const listener: RequestListener = (req, res) => {
+    const exchange = exchangeFor(req, res);
+    if (exchange !== null) runPipeline(stages, exchange, forward, fail);
+  };
+  // The same route match, /internal and canonical-path rules as any request;
+  // unrouted paths get the admin app's 404, written on the socket.
+  const upgrade: UpgradeListener = (req, socket, head) => {
+    const res = socketResponse(req, socket);
+    if (!isWebSocketHandshake(req)) {
+      ignoreUpgrade(req, res, listener);
+      return;
+    }
+    const exchange = exchangeFor(req, res);
+    if (exchange !== null) runPipeline(handshakeStages, exchange, openWebSocket(head), fail);
   };
 
   return {
     listener,
+    upgrade,
     registry: metrics.registry,
     userStatuses,
     reload: live.reload,

@@ -1,6 +1,7 @@
 import type { Exchange } from './exchange.js';
 import type { Stage } from './pipeline.js';
 import type { RouteSpec } from './routing/routes-file.js';
+import type { WebSocketUpstream } from './streaming/websocket-upstream.js';
 
 /**
  * One entry of the live table: the routes file's entry with its policies
@@ -19,6 +20,8 @@ export type Route = RouteSpec & {
   readonly limiter: Stage;
   /** Hands the exchange to the route's upstream (retries and breakers included). */
   readonly forward: (exchange: Exchange) => void;
+  /** Opens a WebSocket on the route's upstream; only on a route with `websocket: true`. */
+  readonly upgrade: WebSocketUpstream | undefined;
 };
 
 /** RFC 3986 `pchar` and `/`: anything else (backslash, space, `#`, non-ASCII) is refused. */

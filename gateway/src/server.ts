@@ -29,6 +29,7 @@ process.on('SIGHUP', () => gateway.reload());
 // serve() bounds a slow client: headers within 10 s, the whole request body
 // within 30 s (1 MiB at the body limit is far inside that), idle keep-alive 5 s.
 await serve(gateway.listener, {
+  upgrade: gateway.upgrade,
   port: config.PORT,
   host: config.HOST,
   logger,

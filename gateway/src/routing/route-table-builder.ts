@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { Stage } from '../pipeline.js';
 import type { Route } from '../route-table.js';
+import { createWebSocketUpstream } from '../streaming/websocket-upstream.js';
 import { createUpstream } from '../upstream.js';
 import { createEndpointPool, type EndpointPool } from './endpoint-pool.js';
 import type { RoutesSpec, UpstreamSpec } from './routes-file.js';
@@ -68,20 +69,26 @@ export function buildRouteTable(
   const routes = spec.routes.map((route): Route => {
     const upstream = spec.upstreams.get(route.upstream)!;
     const bodyLimitBytes = route.bodyLimitBytes ?? config.BODY_LIMIT_BYTES;
-    const { forward } = createUpstream({
+    const policies = {
       pool: pools.get(route.upstream)!,
       timeoutMs: timeoutOf(route),
       retries: route.retries ?? upstream.retries ?? config.UPSTREAM_RETRIES,
-      streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
       bodyLimitBytes,
       metrics,
       logger,
+    };
+    const { forward } = createUpstream({
+      ...policies,
+      streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
     });
     return Object.freeze({
       ...route,
       bodyLimitBytes,
       limiter: deps.limiterFor(route.pattern, route.rateLimitPerMinute),
       forward,
+      upgrade: route.websocket
+        ? createWebSocketUpstream({ ...policies, idleMs: config.STREAM_IDLE_TIMEOUT_MS })
+        : undefined,
     });
   });
 

@@ -37,6 +37,8 @@ export type RouteSpec = {
   readonly retries?: number | undefined;
   readonly rateLimitPerMinute?: number | undefined;
   readonly bodyLimitBytes?: number | undefined;
+  /** WebSocket handshakes may open here (otherwise they are refused with 400). */
+  readonly websocket?: boolean | undefined;
 };
 
 export type RoutesSpec = {

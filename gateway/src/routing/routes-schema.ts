@@ -45,6 +45,7 @@ const routeSchema = z
     retries: z.number().int().min(0, 'must be 0 or more').max(10, 'must be 10 at most').optional(),
     rateLimitPerMinute: positive('requests').optional(),
     bodyLimitBytes: positive('bytes').optional(),
+    websocket: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .refine((route) => (route.prefix === undefined) !== (route.exact === undefined), {
     message: 'needs exactly one of prefix (a path and everything below it) or exact (one path)',

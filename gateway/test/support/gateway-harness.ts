@@ -101,6 +101,7 @@ export async function startGateway(
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
   const gateway = createGateway({ config, logger, redis });
   const served = await serve(gateway.listener, {
+    upgrade: gateway.upgrade,
     port: 0,
     host: '127.0.0.1',
     logger,

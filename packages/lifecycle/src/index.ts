@@ -9,7 +9,7 @@ export {
 export { createMetrics, type Metrics } from './metrics.js';
 export { connectRedis } from './redis-client.js';
 export { runService, type ServiceConfig, type ServiceParts } from './run-service.js';
-export { type Served, type ServeOptions, serve } from './serve.js';
+export { type Served, type ServeOptions, serve, type UpgradeListener } from './serve.js';
 export { createServiceApp, type ServiceAppOptions } from './service-app.js';
 export type {
   PathParamsOf,

@@ -1,6 +1,7 @@
-import type { RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@portico/logging';
 
 export type Served = {
@@ -26,7 +27,20 @@ export type ServeOptions = {
   /** How long a client may take to send its headers (default 10 s) and its whole request (30 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Takes over a request that asks for a protocol upgrade (the server's
+   * `upgrade` event): `socket` is the client's, no longer HTTP's, and `head`
+   * the bytes read past the request's head. Without it, Node serves such a
+   * request as an ordinary one, with `Upgrade` left for the listener to ignore.
+   */
+  upgrade?: UpgradeListener;
 };
+
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** Said to an upgrade that arrives while draining: the socket is not handed over. */
+const DRAINING_ANSWER =
+  'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
 
 const SLOT = Symbol('portico.in-flight-slot');
 type Tracked = ServerResponse & { [SLOT]?: number };
@@ -63,9 +77,31 @@ function inFlightResponses() {
 }
 
 /**
+ * The sockets handed to the upgrade listener. Node forgets them: they hold
+ * `server.close()` open, yet `closeAllConnections()` does not reach them.
+ * Upgrades are rare and long-lived, so a Set is cheap here.
+ */
+function upgradedSockets() {
+  const sockets = new Set<Duplex>();
+  return {
+    add(socket: Duplex): void {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    },
+    /** Half-closes each (its protocol's peer sees the end), so a proxied one closes both ways. */
+    end(): void {
+      for (const socket of sockets) socket.end();
+    },
+    destroy(): void {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+/**
  * Listens with timeouts that stop a slow client from holding a socket forever
  * (headers in 10 s, the whole request in 30 s, each enforced within a second),
- * and shuts down gracefully.
+ * and shuts down gracefully, upgraded sockets included.
  */
 export async function serve(listener: RequestListener, options: ServeOptions): Promise<Served> {
   let closing: Promise<void> | undefined;
@@ -87,6 +123,15 @@ export async function serve(listener: RequestListener, options: ServeOptions): P
   );
   // Above typical client pools' idle timeouts is wrong; below the gateway's agent is right.
   server.keepAliveTimeout = 5_000;
+  const upgraded = upgradedSockets();
+  const { upgrade } = options;
+  if (upgrade) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      if (closing) socket.end(DRAINING_ANSWER);
+      else upgrade(req, socket, head);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -102,7 +147,12 @@ export async function serve(listener: RequestListener, options: ServeOptions): P
       // RFC 9112 §9.6: a busy keep-alive socket would otherwise stay open after its
       // response until the client's idle timeout, holding the drain for seconds.
       for (const res of inFlight.all()) if (!res.headersSent) res.setHeader('connection', 'close');
-      const deadline = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
+      // An upgraded socket (a WebSocket) has no end of its own to wait for.
+      upgraded.end();
+      const deadline = setTimeout(() => {
+        server.closeAllConnections();
+        upgraded.destroy();
+      }, options.drainMs ?? 10_000);
       await drained;
       clearTimeout(deadline);
       await options.onClose?.();
