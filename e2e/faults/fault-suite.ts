@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@portico/test-kit';
-import { allTerminal, countBy, eventually, type FinalOrder } from '../test/processes/burst.js';
+import { freePort, untilPasses } from '@portico/test-kit';
+import { allTerminal, countBy, type FinalOrder } from '../test/processes/burst.js';
 import {
   buildServices,
   type ProcessSystem,
@@ -185,7 +185,9 @@ export function faultSuite(mode: FaultsMode, postgresAdminUrl?: string) {
       track(async () => {
         const { stock, finals, terminalError } = run!;
         expect(terminalError).toBeUndefined();
-        await eventually(20_000, () => expectInvariant(system.gateway, stock, finals));
+        await untilPasses(() => expectInvariant(system.gateway, stock, finals), {
+          timeoutMs: 20_000,
+        });
         checks.invariant = 'holds';
       }),
       30_000,
@@ -194,19 +196,22 @@ export function faultSuite(mode: FaultsMode, postgresAdminUrl?: string) {
     it(
       'when the system has settled, then every outbox event took effect exactly once and there is exactly one order per accepted request',
       track(async () => {
-        const result = await eventually(20_000, async () => {
-          const ledger = await readLedger(locate);
-          const once = exactlyOnce(ledger);
-          const ids = new Set(run!.accepted.map((o) => o.id!));
-          const unknown = ledger.orders.filter((o) => !ids.has(o.id)).length;
-          if (unknown > 0) once.problems.push(`${unknown} orders no client was answered with`);
-          if (ids.size !== run!.accepted.length)
-            once.problems.push('two requests got one order id');
-          if (ledger.orders.length !== ids.size)
-            once.problems.push(`${ledger.orders.length} orders for ${ids.size} accepted`);
-          expect(once.problems).toEqual([]);
-          return once;
-        }).catch((error: Error) => {
+        const result = await untilPasses(
+          async () => {
+            const ledger = await readLedger(locate);
+            const once = exactlyOnce(ledger);
+            const ids = new Set(run!.accepted.map((o) => o.id!));
+            const unknown = ledger.orders.filter((o) => !ids.has(o.id)).length;
+            if (unknown > 0) once.problems.push(`${unknown} orders no client was answered with`);
+            if (ids.size !== run!.accepted.length)
+              once.problems.push('two requests got one order id');
+            if (ledger.orders.length !== ids.size)
+              once.problems.push(`${ledger.orders.length} orders for ${ids.size} accepted`);
+            expect(once.problems).toEqual([]);
+            return once;
+          },
+          { timeoutMs: 20_000 },
+        ).catch((error: Error) => {
           checks.exactlyOnce = { problems: error.message.slice(0, 2000) };
           throw error;
         });

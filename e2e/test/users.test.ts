@@ -1,6 +1,7 @@
 import { createPortico, type Portico, unwrap } from '@portico/sdk';
+import { eventually } from '@portico/test-kit';
 import { adminClient, newShopper, type Shopper } from './support/shop.js';
-import { call, type System, startSystem, within } from './support/system.js';
+import { call, type System, startSystem } from './support/system.js';
 
 describe('users through the gateway', () => {
   let system: System;
@@ -59,23 +60,32 @@ describe('users through the gateway', () => {
 
     const disabled = unwrap(await admin.users.POST('/api/v1/users/{id}/disable', user(ada.id)));
     expect(disabled.status).toBe('disabled');
-    await within(1000, async () => {
-      const { response, error } = await ada.portico.orders.GET('/api/v1/orders');
-      return response.status === 403 && error?.code === 'USER_DISABLED';
-    });
+    await eventually(
+      'her orders refused as USER_DISABLED',
+      async () => {
+        const { response, error } = await ada.portico.orders.GET('/api/v1/orders');
+        return response.status === 403 && error?.code === 'USER_DISABLED';
+      },
+      { timeoutMs: 1000 },
+    );
     // The auth service hears of it too: no new tokens, and the refresh family is gone.
-    await within(2000, async () => (await loginStatus(ada)) === 401);
+    await eventually('her login refused', async () => (await loginStatus(ada)) === 401, {
+      timeoutMs: 2000,
+    });
     const refreshed = await ada.portico.auth.POST('/api/v1/auth/refresh', {
       body: { refresh_token: refreshToken },
     });
     expect(refreshed.response.status).toBe(401);
 
     unwrap(await admin.users.POST('/api/v1/users/{id}/enable', user(ada.id)));
-    await within(
-      1000,
+    await eventually(
+      'her orders served again',
       async () => (await ada.portico.orders.GET('/api/v1/orders')).response.status === 200,
+      { timeoutMs: 1000 },
     );
-    await within(2000, async () => (await loginStatus(ada)) === 200);
+    await eventually('her login accepted again', async () => (await loginStatus(ada)) === 200, {
+      timeoutMs: 2000,
+    });
   });
 
   it('when a non-admin tries to disable someone, then it is refused and nothing changes', async () => {

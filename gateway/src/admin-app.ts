@@ -5,6 +5,7 @@ import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
 import { demoRouter } from './demo.js';
 import { type DocsOptions, docsRouter } from './docs.js';
+import { GATEWAY_ERRORS } from './errors.js';
 import { opsAccess } from './ops-access.js';
 import { type JsonObject, publishedSpec } from './public-spec.js';
 
@@ -86,7 +87,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
     }
     throw new UnprocessableError(
       'The routes file was refused; the running table keeps serving.',
-      'ROUTES_FILE_INVALID',
+      GATEWAY_ERRORS.ROUTES_FILE_INVALID.code,
       { extensions: { errors: outcome.problems } },
     );
   });

@@ -3,8 +3,10 @@ import {
   bearerToken,
   type Caller,
   InvalidTokenError,
+  TOKEN_AUTH_ERRORS,
   type TokenVerifier,
 } from '@portico/token-auth';
+import { GATEWAY_ERRORS } from './errors.js';
 import type { Exchange } from './exchange.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Stage } from './pipeline.js';
@@ -52,7 +54,7 @@ export function edgeAuth(deps: {
           exchange,
           new ForbiddenError(
             `This needs a service token with the "${scope}" scope.`,
-            'INSUFFICIENT_SCOPE',
+            GATEWAY_ERRORS.INSUFFICIENT_SCOPE.code,
             {
               headers: {
                 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"`,
@@ -64,12 +66,15 @@ export function edgeAuth(deps: {
     } else if (caller.kind !== 'user') {
       return refuse(
         exchange,
-        new ForbiddenError('Service tokens are not accepted here.', 'USER_TOKEN_REQUIRED'),
+        new ForbiddenError(
+          'Service tokens are not accepted here.',
+          TOKEN_AUTH_ERRORS.USER_TOKEN_REQUIRED.code,
+        ),
       );
     } else if (role !== undefined && !caller.roles.includes(role)) {
       return refuse(
         exchange,
-        new ForbiddenError(`This needs the "${role}" role.`, 'ROLE_REQUIRED'),
+        new ForbiddenError(`This needs the "${role}" role.`, TOKEN_AUTH_ERRORS.ROLE_REQUIRED.code),
       );
     }
     exchange.caller = caller;
@@ -89,9 +94,13 @@ export function edgeAuth(deps: {
           exchange,
           header
             ? invalidToken('A bearer token is required.')
-            : new UnauthorizedError('A bearer token is required.', 'TOKEN_REQUIRED', {
-                headers: bearerChallenge(),
-              }),
+            : new UnauthorizedError(
+                'A bearer token is required.',
+                TOKEN_AUTH_ERRORS.TOKEN_REQUIRED.code,
+                {
+                  headers: bearerChallenge(),
+                },
+              ),
         ),
       );
     }

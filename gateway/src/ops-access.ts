@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, UnauthorizedError } from '@portico/errors';
 import type { Request } from 'express';
+import { GATEWAY_ERRORS } from './errors.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -23,7 +24,7 @@ export function opsAccess(metricsToken: string | undefined) {
         ? undefined
         : new ForbiddenError(
             'Metrics are served to loopback peers only; set METRICS_TOKEN to read them from elsewhere.',
-            'OPS_LOOPBACK_ONLY',
+            GATEWAY_ERRORS.OPS_LOOPBACK_ONLY.code,
           );
     }
     const header = req.headers.authorization ?? '';
@@ -32,7 +33,7 @@ export function opsAccess(metricsToken: string | undefined) {
       ? undefined
       : new UnauthorizedError(
           'Metrics need the METRICS_TOKEN bearer token.',
-          'METRICS_TOKEN_REQUIRED',
+          GATEWAY_ERRORS.METRICS_TOKEN_REQUIRED.code,
           {
             headers: { 'www-authenticate': 'Bearer realm="metrics"' },
           },

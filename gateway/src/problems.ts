@@ -1,5 +1,6 @@
 import {
   BadGatewayError,
+  COMMON_ERRORS,
   GatewayTimeoutError,
   HttpError,
   PayloadTooLargeError,
@@ -8,6 +9,8 @@ import {
   UnauthorizedError,
   writeProblem,
 } from '@portico/errors';
+import { TOKEN_AUTH_ERRORS } from '@portico/token-auth';
+import { GATEWAY_ERRORS } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { setAnswerHeaders } from './headers.js';
 
@@ -51,7 +54,7 @@ export function bearerChallenge(error?: 'invalid_token'): Record<string, string>
 
 /** A presented token the gateway will not take (malformed, unverifiable, naming no user): 401 with its challenge. */
 export function invalidToken(message: string): UnauthorizedError {
-  return new UnauthorizedError(message, 'INVALID_TOKEN', {
+  return new UnauthorizedError(message, TOKEN_AUTH_ERRORS.INVALID_TOKEN.code, {
     headers: bearerChallenge('invalid_token'),
   });
 }
@@ -70,22 +73,29 @@ export function upstreamFailure(
   timedOut: boolean,
 ): HttpError {
   if (timedOut) {
-    return new GatewayTimeoutError(`${upstream} did not answer in time.`, 'UPSTREAM_TIMEOUT', 1);
+    return new GatewayTimeoutError(
+      `${upstream} did not answer in time.`,
+      COMMON_ERRORS.UPSTREAM_TIMEOUT.code,
+      1,
+    );
   }
   const code = error.code ?? '';
   if (UNREACHABLE.has(code)) {
     return new BadGatewayError(
       `${upstream} is unavailable.`,
-      'UPSTREAM_UNAVAILABLE',
+      GATEWAY_ERRORS.UPSTREAM_UNAVAILABLE.code,
       UNAVAILABLE_RETRY_AFTER,
     );
   }
   if (code.startsWith('HPE_')) {
-    return new BadGatewayError(`${upstream} sent an invalid response.`, 'UPSTREAM_BAD_RESPONSE');
+    return new BadGatewayError(
+      `${upstream} sent an invalid response.`,
+      GATEWAY_ERRORS.UPSTREAM_BAD_RESPONSE.code,
+    );
   }
   return new BadGatewayError(
     `${upstream} closed the connection before answering.`,
-    'UPSTREAM_CONNECTION_FAILED',
+    GATEWAY_ERRORS.UPSTREAM_CONNECTION_FAILED.code,
   );
 }
 
@@ -96,12 +106,17 @@ export function upstreamFailure(
 export function circuitOpen(upstream: string, retryAfterSeconds: number): HttpError {
   return new ServiceUnavailableError(
     `${upstream} is failing; the gateway is not sending it requests for now.`,
-    'UPSTREAM_CIRCUIT_OPEN',
+    GATEWAY_ERRORS.UPSTREAM_CIRCUIT_OPEN.code,
     retryAfterSeconds,
   );
 }
 
 /** A bug in the gateway itself: masked, like every unexpected 5xx. */
 export function internalError(): HttpError {
-  return new HttpError(500, 'INTERNAL', 'Internal Server Error', 'An unexpected error occurred.');
+  return new HttpError(
+    COMMON_ERRORS.INTERNAL.status,
+    COMMON_ERRORS.INTERNAL.code,
+    'Internal Server Error',
+    'An unexpected error occurred.',
+  );
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { problemFrom, TooManyRequestsError, writeProblem } from '@portico/errors';
+import { COMMON_ERRORS, problemFrom, TooManyRequestsError, writeProblem } from '@portico/errors';
 import type { Logger } from '@portico/logging';
 import {
   type ClientRateLimitInfo,
@@ -9,6 +9,7 @@ import {
 } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { GATEWAY_ERRORS } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { bufferLoginBody, loginEmail } from './login-body.js';
 import type { Stage } from './pipeline.js';
@@ -129,7 +130,7 @@ export function createRateLimits(options: {
     {
       name: 'caller',
       limit: options.perMinute,
-      code: 'RATE_LIMITED',
+      code: COMMON_ERRORS.RATE_LIMITED.code,
       detail: `Too many requests: the limit is ${options.perMinute} a minute.`,
       key: (exchange) =>
         exchange.caller ? `user:${exchange.caller.sub}` : `ip:${clientAddress(exchange.req)}`,
@@ -148,7 +149,7 @@ export function createRateLimits(options: {
         {
           name: 'caller',
           limit: perMinute,
-          code: 'RATE_LIMITED',
+          code: COMMON_ERRORS.RATE_LIMITED.code,
           detail: `Too many requests to ${pattern}: the limit is ${perMinute} a minute.`,
           key: (exchange) =>
             exchange.caller ? `user:${exchange.caller.sub}` : `ip:${clientAddress(exchange.req)}`,
@@ -165,7 +166,7 @@ export function createRateLimits(options: {
     {
       name: 'token',
       limit: options.perMinute,
-      code: 'RATE_LIMITED',
+      code: COMMON_ERRORS.RATE_LIMITED.code,
       detail: `Too many tokens to check from one address: the limit is ${options.perMinute} a minute.`,
       key: (exchange) => `token:${clientAddress(exchange.req)}`,
     },
@@ -177,7 +178,7 @@ export function createRateLimits(options: {
     {
       name: 'login',
       limit: options.loginPerMinute,
-      code: 'LOGIN_RATE_LIMITED',
+      code: GATEWAY_ERRORS.LOGIN_RATE_LIMITED.code,
       detail: `Too many login attempts: the limit is ${options.loginPerMinute} a minute for one email from one address.`,
       key: (exchange) => {
         const address = clientAddress(exchange.req);

@@ -1,5 +1,6 @@
 import { ForbiddenError, ServiceUnavailableError } from '@portico/errors';
 import type { UserStatus, UserStatusCache } from '@portico/user-directory';
+import { GATEWAY_ERRORS } from './errors.js';
 import type { Exchange } from './exchange.js';
 import type { Stage } from './pipeline.js';
 import { invalidToken, sendProblem } from './problems.js';
@@ -10,7 +11,7 @@ export function userStatusStage(statuses: UserStatusCache): Stage {
     if (status === 'active') return true;
     const refusal =
       status === 'disabled'
-        ? new ForbiddenError('This account is disabled.', 'USER_DISABLED')
+        ? new ForbiddenError('This account is disabled.', GATEWAY_ERRORS.USER_DISABLED.code)
         : invalidToken('The token names an unknown user.');
     sendProblem(exchange, refusal);
     return false;
@@ -24,7 +25,7 @@ export function userStatusStage(statuses: UserStatusCache): Stage {
       // Nothing cached and user-service unreachable: fail closed, but say when to retry.
       const unavailable = new ServiceUnavailableError(
         'The user directory is unavailable.',
-        'USER_LOOKUP_UNAVAILABLE',
+        GATEWAY_ERRORS.USER_LOOKUP_UNAVAILABLE.code,
         5,
         error,
       );

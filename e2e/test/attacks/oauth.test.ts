@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { eventually } from '@portico/test-kit';
 import { openHostedPage, submitHostedPage } from '../support/hosted-login.js';
-import { within } from '../support/system.js';
 import { type Account, call, newAccount } from './support/clients.js';
 import { expectCleanLogs } from './support/leaks.js';
 import { useSystemUnderAttack } from './support/system-under-attack.js';
@@ -139,10 +139,11 @@ describe('codes', () => {
       body: { error: 'invalid_grant' },
     });
     // The revocation travels as an event: bounded by a generous wait, not a tight one.
-    await within(
-      10_000,
+    await eventually(
+      'the revoked access token refused',
       async () =>
         (await call(system.gateway, '/api/v1/users/me', { token: access })).status === 401,
+      { timeoutMs: 10_000 },
     );
     const refresh = await fetch(`${system.gateway}/api/v1/auth/token`, {
       method: 'POST',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '@portico/test-kit';
 import type { JWK } from 'jose';
-import { within } from '../support/system.js';
 import {
   type Account,
   adminAccount,
@@ -36,10 +36,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   attacker = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
   // The admin's profile comes from an event: wait for it, so the control can pass everywhere.
-  await within(
-    10_000,
+  await eventually(
+    "the admin's profile known",
     async () =>
       (await call(system.user, '/api/v1/users/me', { token: admin.token })).status === 200,
+    { timeoutMs: 10_000 },
   );
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@portico/test-kit';
 import { contractSuite, OVERSIZED, PLAIN_TEXT } from '../support/contract-suite.js';
-import { ADMIN, call as callService, within } from '../support/system.js';
+import { ADMIN, call as callService } from '../support/system.js';
 
 const LIST = 'GET /api/v1/inventory/products';
 const CREATE = 'POST /api/v1/inventory/products';
@@ -82,8 +83,14 @@ describe('inventory.yaml, against the running inventory service', () => {
     const token = await suite.serviceToken('order-service', 'inventory:read');
     const stateOf = async (orderId: string) =>
       (await call(RESERVATION, { params: { orderId }, token })).body.state;
-    await within(10_000, async () => (await stateOf(held)) === 'reserved');
-    await within(10_000, async () => (await stateOf(refused)) === 'rejected');
+    await eventually('the first order reserved', async () => (await stateOf(held)) === 'reserved', {
+      timeoutMs: 10_000,
+    });
+    await eventually(
+      'the second order rejected',
+      async () => (await stateOf(refused)) === 'rejected',
+      { timeoutMs: 10_000 },
+    );
     const reservation = await call(RESERVATION, { params: { orderId: held }, token });
     expect(reservation.body.items).toEqual([
       { sku: 'SKU-MOUSE', quantity: 1, unitPriceCents: 2900 },

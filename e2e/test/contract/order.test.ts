@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@portico/test-kit';
 import { contractSuite, OVERSIZED, PLAIN_TEXT } from '../support/contract-suite.js';
-import { call as callService, within } from '../support/system.js';
+import { call as callService } from '../support/system.js';
 
 const LIST = 'GET /api/v1/orders';
 const PLACE = 'POST /api/v1/orders';
@@ -23,10 +24,14 @@ describe('order.yaml, against the running order service', () => {
 
   async function settled(id: string, token: string): Promise<string> {
     let status = 'pending';
-    await within(10_000, async () => {
-      status = (await call(ORDER, { params: { id }, token })).body.status;
-      return status !== 'pending';
-    });
+    await eventually(
+      'the order leaves pending',
+      async () => {
+        status = (await call(ORDER, { params: { id }, token })).body.status;
+        return status !== 'pending';
+      },
+      { timeoutMs: 10_000 },
+    );
     return status;
   }
 

@@ -1,7 +1,8 @@
+import { eventually } from '@portico/test-kit';
 import fc from 'fast-check';
 import { codeFlowTokens } from '../support/hosted-login.js';
 import { adminToken, newProduct, newShopper, type Shopper } from '../support/shop.js';
-import { ADMIN, call, type System, within } from '../support/system.js';
+import { ADMIN, call, type System } from '../support/system.js';
 import type { Context, FuzzCase } from './fuzz-case.js';
 import type { Known } from './schema-arbitrary.js';
 import type { RawResponse } from './send.js';
@@ -81,13 +82,17 @@ export async function createWorld(system: System, spec: Schema) {
     token: user.token,
   });
   // Profiles arrive by event and the order settles by saga: wait, so the first snapshot is stable.
-  await within(5000, async () => {
-    const seen = await Promise.all(
-      [user.id, victim.id].map((id) => call(gateway, `/api/v1/users/${id}`, { token: admin })),
-    );
-    const order = await call(gateway, `/api/v1/orders/${placed.body.id}`, { token: user.token });
-    return seen.every((r) => r.status === 200) && order.body.status !== 'pending';
-  });
+  await eventually(
+    'both profiles known to the user service',
+    async () => {
+      const seen = await Promise.all(
+        [user.id, victim.id].map((id) => call(gateway, `/api/v1/users/${id}`, { token: admin })),
+      );
+      const order = await call(gateway, `/api/v1/orders/${placed.body.id}`, { token: user.token });
+      return seen.every((r) => r.status === 200) && order.body.status !== 'pending';
+    },
+    { timeoutMs: 5000 },
+  );
   const spare = await call(gateway, '/api/v1/auth/login', {
     body: { email: victim.email, password: victim.password },
   });
@@ -190,11 +195,12 @@ export async function createWorld(system: System, spec: Schema) {
         accepted.users.add(String(body.id));
         pools.userIds.push(String(body.id));
         pools.victimIds.push(String(body.id));
-        await within(
-          5000,
+        await eventually(
+          'the new profile known to the user service',
           async () =>
             (await call(gateway, `/api/v1/users/${body.id}`, { token: tokens.admin })).status ===
             200,
+          { timeoutMs: 5000 },
         );
         break;
       }
@@ -214,10 +220,14 @@ export async function createWorld(system: System, spec: Schema) {
         accepted.orders.add(String(body.id));
         if (!pools.orderIds.includes(String(body.id))) pools.orderIds.push(String(body.id));
         const token = tokenOf(c.actor);
-        await within(5000, async () => {
-          const order = await call(gateway, `/api/v1/orders/${body.id}`, token ? { token } : {});
-          return order.status === 200 && order.body.status !== 'pending';
-        });
+        await eventually(
+          'the order leaves pending',
+          async () => {
+            const order = await call(gateway, `/api/v1/orders/${body.id}`, token ? { token } : {});
+            return order.status === 200 && order.body.status !== 'pending';
+          },
+          { timeoutMs: 5000 },
+        );
         break;
       }
     }

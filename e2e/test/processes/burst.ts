@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unwrap } from '@portico/sdk';
+import { eventually } from '@portico/test-kit';
 import type { ExitReport, ProcessSystem, ServiceName } from '../support/processes.js';
 import { as, newProduct, newShopper, type Shopper, sdkFor } from '../support/shop.js';
-import { within } from '../support/system.js';
 
 export type Line = { sku: string; quantity: number };
 
@@ -175,7 +175,7 @@ export async function burstWithCrash(
   });
   // Awaited below, after the restart: this only keeps an early failure from going unhandled.
   placing.catch(() => {});
-  await within(30_000, async () => killing !== undefined);
+  await eventually('the kill scheduled', async () => killing !== undefined, { timeoutMs: 30_000 });
   const killed = await killing!;
   let restartedAt: number;
   try {
@@ -254,19 +254,6 @@ export async function expectNoDuplicateOrders(
   for (const shopper of shoppers) {
     const accepted = placements.filter((p) => p.shopper === shopper).map((p) => p.id!);
     expect(await listedIds(gateway, shopper)).toEqual([...new Set(accepted)].sort());
-  }
-}
-
-/** Retries `check` until it stops throwing, at most `withinMs`; then rethrows its last error. */
-export async function eventually<T>(withinMs: number, check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(100);
-    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unwrap } from '@portico/sdk';
+import { untilPasses } from '@portico/test-kit';
 import { useProcesses } from '../support/process-suite.js';
 import { refusesConnections, SERVICES, type ServiceName } from '../support/processes.js';
 import {
@@ -17,7 +18,6 @@ import {
   allTerminal,
   burstWithCrash,
   countBy,
-  eventually,
   expectNoDuplicateOrders,
   type Placement,
   shopForBurst,
@@ -81,16 +81,21 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
           await system.start('inventory');
           // inventory now reads order.created (reserves 3) then order.cancelled (releases them):
           // the order's history records the release, and the stock is whole again.
-          const released = await eventually(TERMINAL_WITHIN_MS, async () => {
-            const now = await order(system.gateway, ada, placed.id);
-            expect(detailsOf(now.history)).toContain('stock released');
-            return now;
-          });
-          await eventually(SETTLES_WITHIN_MS, async () =>
-            expect(await product(system.gateway, sku)).toMatchObject({
-              available: 10,
-              reserved: 0,
-            }),
+          const released = await untilPasses(
+            async () => {
+              const now = await order(system.gateway, ada, placed.id);
+              expect(detailsOf(now.history)).toContain('stock released');
+              return now;
+            },
+            { timeoutMs: TERMINAL_WITHIN_MS },
+          );
+          await untilPasses(
+            async () =>
+              expect(await product(system.gateway, sku)).toMatchObject({
+                available: 10,
+                reserved: 0,
+              }),
+            { timeoutMs: SETTLES_WITHIN_MS },
           );
           expect(released.status).toBe('cancelled');
           await expectInvariant(system.gateway, { [sku]: 10 }, [released]);
@@ -115,7 +120,9 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
       const finals = await allTerminal(system.gateway, placements, TERMINAL_WITHIN_MS);
       const terminalMs = Date.now() - restartedAt;
       await expectNoDuplicateOrders(system.gateway, shoppers, placements);
-      await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
+      await untilPasses(() => expectInvariant(system.gateway, stock, finals), {
+        timeoutMs: SETTLES_WITHIN_MS,
+      });
       return { finals, terminalMs, invariantMs: Date.now() - restartedAt };
     }
 
@@ -131,9 +138,9 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
             placeWithinMs: 45_000,
             // The outage lasts until clients have been refused a few times.
             restartWhen: async (progress) => {
-              await eventually(10_000, async () =>
-                expect(progress.refused).toBeGreaterThanOrEqual(3),
-              );
+              await untilPasses(async () => expect(progress.refused).toBeGreaterThanOrEqual(3), {
+                timeoutMs: 10_000,
+              });
             },
           });
           expect(burst.killed.signal).toBe('SIGKILL');
@@ -173,9 +180,9 @@ export function crashSuite(mode: 'embedded' | 'redis', redisUrl?: string) {
             // Placing needs no inventory: every order is accepted. The outage lasts until an
             // order placed after the kill was compensated by the saga timeout.
             restartWhen: async (progress) => {
-              await eventually(20_000, async () =>
-                expect(progress.accepted).toBe(placements.length),
-              );
+              await untilPasses(async () => expect(progress.accepted).toBe(placements.length), {
+                timeoutMs: 20_000,
+              });
               const late = placements.find((p) => p.acceptedAt! > progress.killedAt!);
               if (!late) throw new Error('no order was accepted after the kill');
               const done = await settled(

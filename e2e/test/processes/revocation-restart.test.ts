@@ -1,6 +1,7 @@
+import { eventually } from '@portico/test-kit';
 import { useProcesses } from '../support/process-suite.js';
 import { newShopper } from '../support/shop.js';
-import { call, within } from '../support/system.js';
+import { call } from '../support/system.js';
 
 /** Generous: a restarted process seeds its list once its first request to auth-service answers. */
 const REFUSED_WITHIN_MS = 10_000;
@@ -36,9 +37,10 @@ describe('real processes: a revocation survives a restart', () => {
         body: new URLSearchParams({ token: shopper.token }),
       });
       expect(revoked.status).toBe(200);
-      await within(
-        REFUSED_WITHIN_MS,
+      await eventually(
+        'the revoked token refused at the gateway',
         async () => (await orders(system.gateway, shopper.token)) === 401,
+        { timeoutMs: REFUSED_WITHIN_MS },
       );
 
       for (const name of ['gateway', 'order'] as const) {
@@ -47,13 +49,15 @@ describe('real processes: a revocation survives a restart', () => {
         await system.start(name);
       }
       const refusedMs = {
-        gateway: await within(
-          REFUSED_WITHIN_MS,
+        gateway: await eventually(
+          'the revoked token refused by the restarted gateway',
           async () => (await orders(system.gateway, shopper.token)) === 401,
+          { timeoutMs: REFUSED_WITHIN_MS },
         ),
-        order: await within(
-          REFUSED_WITHIN_MS,
+        order: await eventually(
+          'the revoked token refused by the restarted order service',
           async () => (await orders(system.urls.order, shopper.token)) === 401,
+          { timeoutMs: REFUSED_WITHIN_MS },
         ),
       };
       report('revoked token refused after restart', { refusedAfterReadyMs: refusedMs });

@@ -1,9 +1,9 @@
+import { eventually, untilPasses } from '@portico/test-kit';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   allTerminal,
   countBy,
-  eventually,
   expectNoDuplicateOrders,
   type Placement,
   placeBurst,
@@ -12,7 +12,7 @@ import {
 import { useProcesses } from '../support/process-suite.js';
 import type { InstanceName } from '../support/processes.js';
 import { adminToken, expectInvariant, newShopper, type Shopper } from '../support/shop.js';
-import { call, within } from '../support/system.js';
+import { call } from '../support/system.js';
 import { productionParts } from './production-env.js';
 
 /** The small per-caller limit the rate-limit test gives both gateways. */
@@ -92,13 +92,16 @@ describeIf(
         }),
       );
       // A gateway counts in memory until its first Redis probe passes.
-      await eventually(10_000, async () => {
-        for (const url of system.gateways) {
-          const metrics = await (await fetch(`${url}/metrics`)).text();
-          const shared = /^gateway_rate_limit_store\{store="redis"[^}]*\} 1$/m.test(metrics);
-          expect({ url, shared }).toEqual({ url, shared: true });
-        }
-      });
+      await untilPasses(
+        async () => {
+          for (const url of system.gateways) {
+            const metrics = await (await fetch(`${url}/metrics`)).text();
+            const shared = /^gateway_rate_limit_store\{store="redis"[^}]*\} 1$/m.test(metrics);
+            expect({ url, shared }).toEqual({ url, shared: true });
+          }
+        },
+        { timeoutMs: 10_000 },
+      );
     }
 
     const shop = (run: string, count: number, stocks: number[]) =>
@@ -311,7 +314,11 @@ describeIf(
         // Every gateway follows the user stream itself (no group): each one drops her entry.
         const refusedMs = await Promise.all(
           system.gateways.map((gateway) =>
-            within(DISABLED_WITHIN_MS, async () => (await list(gateway)).status === 403),
+            eventually(
+              'her listing refused by this gateway',
+              async () => (await list(gateway)).status === 403,
+              { timeoutMs: DISABLED_WITHIN_MS },
+            ),
           ),
         );
         for (const gateway of system.gateways)
@@ -346,14 +353,17 @@ describeIf(
           ['order', 'inventory-service', pidsOf('inventory')],
           ['inventory', 'order-service', pidsOf('order')],
         ] as const) {
-          await eventually(5000, async () => {
-            const group = await groupOf(source, service);
-            expect(group.groups).toEqual([service]);
-            const consumers = Object.keys(group.pending);
-            for (const pid of replicas)
-              expect(consumers.some((c) => c.endsWith(`-${pid}`))).toBe(true);
-            expect(Object.values(group.pending).every((n) => n === 0)).toBe(true);
-          });
+          await untilPasses(
+            async () => {
+              const group = await groupOf(source, service);
+              expect(group.groups).toEqual([service]);
+              const consumers = Object.keys(group.pending);
+              for (const pid of replicas)
+                expect(consumers.some((c) => c.endsWith(`-${pid}`))).toBe(true);
+              expect(Object.values(group.pending).every((n) => n === 0)).toBe(true);
+            },
+            { timeoutMs: 5000 },
+          );
           // Two relays share each outbox (SKIP LOCKED): no event went onto the stream twice.
           expect(await duplicatesOn(source)).toEqual([]);
         }
@@ -380,7 +390,9 @@ describeIf(
         expect(statuses.rejected).toBeGreaterThan(0);
         expect(statuses.cancelled).toBeUndefined();
         await expectNoDuplicateOrders(system.gateway, shoppers, placements);
-        await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
+        await untilPasses(() => expectInvariant(system.gateway, stock, finals), {
+          timeoutMs: SETTLES_WITHIN_MS,
+        });
         await expectInvariant(system.gateways[1]!, stock, finals);
         report('scarce stock', {
           acceptedBy: placed.acceptedBy,
@@ -424,17 +436,22 @@ describeIf(
         // Nothing waited out the saga timeout: the survivors took over the dead replicas' events.
         expect(statuses.cancelled).toBeUndefined();
         await expectNoDuplicateOrders(system.gateway, shoppers, placements);
-        await eventually(SETTLES_WITHIN_MS, () => expectInvariant(system.gateway, stock, finals));
+        await untilPasses(() => expectInvariant(system.gateway, stock, finals), {
+          timeoutMs: SETTLES_WITHIN_MS,
+        });
         await expectHandledOnce(placements.map((p) => p.id!));
         // Whatever the dead consumers held was claimed and acknowledged by their twins.
         for (const [source, service] of [
           ['order', 'inventory-service'],
           ['inventory', 'order-service'],
         ] as const) {
-          await eventually(5000, async () => {
-            const { pending } = await groupOf(source, service);
-            expect(Object.values(pending).every((n) => n === 0)).toBe(true);
-          });
+          await untilPasses(
+            async () => {
+              const { pending } = await groupOf(source, service);
+              expect(Object.values(pending).every((n) => n === 0)).toBe(true);
+            },
+            { timeoutMs: 5000 },
+          );
         }
         report('kill one lane', {
           acceptedBy: placed.acceptedBy,

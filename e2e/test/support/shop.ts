@@ -1,5 +1,6 @@
 import { createPortico, type Portico, unwrap } from '@portico/sdk';
-import { ADMIN, within } from './system.js';
+import { eventually } from '@portico/test-kit';
+import { ADMIN } from './system.js';
 
 /**
  * The end-to-end suites act as Portico's users do: through the typed SDK
@@ -104,10 +105,14 @@ export async function settled(
   withinMs = 5000,
 ) {
   let last: Awaited<ReturnType<typeof order>> | undefined;
-  await within(withinMs, async () => {
-    last = await order(gateway, shopper, id);
-    return last.status !== 'pending';
-  });
+  await eventually(
+    'the order leaves pending',
+    async () => {
+      last = await order(gateway, shopper, id);
+      return last.status !== 'pending';
+    },
+    { timeoutMs: withinMs },
+  );
   return last!;
 }
 

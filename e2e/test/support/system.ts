@@ -305,13 +305,3 @@ export async function call(
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
-
-/** Polls `check` until it returns true or `withinMs` passes; resolves to the time it took, or rejects. */
-export async function within(withinMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started <= withinMs) {
-    if (await check()) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not within ${withinMs} ms`);
-}

@@ -1,4 +1,4 @@
-export { type EventuallyOptions, eventually } from './eventually.js';
+export { type EventuallyOptions, eventually, untilPasses } from './eventually.js';
 export { JWKS_PATH, type JwksServer, jwksDocument, startJwksServer } from './jwks.js';
 export { type Listening, listenLocally } from './listen.js';
 export { freePort, refusedUrl } from './ports.js';
