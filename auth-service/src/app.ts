@@ -46,6 +46,7 @@ import { internalRoutes } from './routes/internal.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { oauthRoutes } from './routes/oauth.routes.js';
 import { oidcRoutes } from './routes/oidc.routes.js';
+import { registrationGate } from './routes/registration-gate.js';
 import { revocationRoutes } from './routes/revocation.routes.js';
 
 /** Accepted clock difference between issuer and verifiers; retired keys outlive their tokens by it. */
@@ -208,11 +209,6 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       ...(redis && { redis: () => redis.ping() }),
     },
     routes: (app) => {
-      // Before the spec's validation, so a flood of registrations is refused at the least cost.
-      app.post('/api/v1/auth/register', async (req, _res, next) => {
-        await registrations.take(req.ip ?? 'unknown');
-        next();
-      });
       app.use(
         validateAgainstSpec(specPath('auth'), {
           validateResponses: deps.validateResponses ?? false,
@@ -285,7 +281,12 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
     },
   });
   return {
-    app,
+    app: registrationGate({
+      service: app,
+      throttle: registrations,
+      trustProxy: config.TRUST_PROXY,
+      logger,
+    }),
     keyRing,
     stop: async () => {
       await Promise.all([events.stop(), peerRevocations?.stop()]);

@@ -1,4 +1,8 @@
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '@portico/logging';
 import { type AuthHarness, postJson, startAuth, uniqueEmail } from './support/auth-harness.js';
+import { send } from './support/raw-http.js';
 
 /**
  * Issue 12: registration hashed every new password before anything counted
@@ -76,5 +80,50 @@ describe('registration budget for the whole deployment', () => {
     expect(refused.body.detail).toMatch(/just now/);
     // The admin (made at start) and the five accepted.
     expect(await accounts(auth)).toBe(PER_MINUTE + 1);
+  });
+});
+
+describe('a refused registration costs no body read and no log line', () => {
+  const FLOODER = '203.0.113.50';
+  const lines: Array<{ msg?: string; res?: { statusCode?: number } }> = [];
+  let auth: AuthHarness;
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')));
+        done();
+      },
+    });
+    auth = await startAuth(
+      { REGISTRATION_MAX_PER_ADDRESS: '1' },
+      { logger: createLogger({ service: 'auth-service', level: 'info', destination }) },
+    );
+  });
+  afterAll(() => auth.stop());
+
+  const registerRaw = (body: string) =>
+    send(auth.url, {
+      method: 'POST',
+      path: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': FLOODER },
+      body,
+    });
+
+  it('when an address past its budget sends a body too large to read or not JSON at all, then it is 429 REGISTRATION_THROTTLED (not 413 or 400), and only the accepted registrations are logged', async () => {
+    expect((await register(auth, FLOODER)).status).toBe(201);
+    const tooLarge = await registerRaw(JSON.stringify({ name: 'x'.repeat(32 * 1024) }));
+    expect(tooLarge.status).toBe(429);
+    expect(tooLarge.json).toMatchObject({ code: 'REGISTRATION_THROTTLED', status: 429 });
+    expect(tooLarge.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(tooLarge.headers['x-content-type-options']).toBe('nosniff');
+    expect(Number(tooLarge.headers['retry-after'])).toBeGreaterThan(0);
+    const notJson = await registerRaw('{not json');
+    expect(notJson.status).toBe(429);
+    expect(notJson.json).toMatchObject({ code: 'REGISTRATION_THROTTLED' });
+
+    // Another address registers: its line is the sign the log has caught up.
+    expect((await register(auth, '198.51.100.50')).status).toBe(201);
+    while (lines.filter((line) => line.res?.statusCode === 201).length < 2) await sleep(10);
+    expect(lines.filter((line) => line.res?.statusCode === 429)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@portico/db';
 import { type Served, serve } from '@portico/lifecycle';
-import { createLogger } from '@portico/logging';
+import { createLogger, type Logger } from '@portico/logging';
 import { createAuthService } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import type { AuthDatabase } from '../../src/data/schema.js';
@@ -23,6 +23,8 @@ export type StartOptions = {
   dir?: string;
   /** The service's clock (epoch ms), for tests that let time pass. */
   now?: () => number;
+  /** The service's logger, for tests that read its lines; silent by default. */
+  logger?: Logger;
 };
 
 /** A fresh directory for `startAuth({ ... }, { dir })`. */
@@ -46,7 +48,7 @@ export async function startAuth(
     ...env,
   });
   const database = createDatabase<AuthDatabase>({ url: join(dir, 'auth.db'), service: 'auth' });
-  const logger = createLogger({ service: 'auth-service', level: 'silent' });
+  const logger = options.logger ?? createLogger({ service: 'auth-service', level: 'silent' });
   const service = await createAuthService({
     config,
     database,
