@@ -1,22 +1,28 @@
 // Registration flood vs. everyone else's logins (issue 12): a few hundred
 // registrations at once used to queue behind the password-hashing pool, so
-// every login timed out. This starts the built auth service alone, measures one
-// user's sequential logins idle, then again while a bounded flood of
-// registrations hits the same service, and prints both side by side with what
-// the flood was answered (201 accepted, 503 AUTH_BUSY refused at once).
+// every login timed out. This measures one user's sequential logins idle, then
+// again while a bounded flood of registrations hits the same door, and prints
+// both side by side with what the flood was answered (201 accepted, 503
+// AUTH_BUSY refused at once, 429 over a budget). The flood runs in a process of
+// its own, so the sampler's timings are the server's, not its own event loop's.
 //
 // Env (all optional): BENCH_FLOOD_SECONDS (10), BENCH_IDLE_SECONDS (5),
 // BENCH_CONNECTIONS (200), BENCH_LOGIN_INTERVAL_MS (50),
 // BENCH_REGISTRATION_BUDGETS (`open`: the flood reaches the hash queue, the
 // default; `shipped`: the auth service's default per-address and deployment
-// registration budgets, so the flood is mostly refused before hashing).
+// registration budgets, so the flood is mostly refused before hashing),
+// BENCH_FLOOD_TARGET (`auth`: the built auth service alone, the default;
+// `gateway`: the whole of Portico, flood and logins both through the gateway
+// with its shipped per-address RATE_LIMIT_PER_MINUTE, the flood from 127.0.0.1
+// and the user from 127.0.0.2, as two clients the gateway counts apart).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { startAuthAlone } from './lib/auth-alone.mjs';
 import { sampleLatency } from './lib/latency-sampler.mjs';
+import { runChild } from './lib/load-generator.mjs';
+import { startPortico } from './lib/portico-processes.mjs';
 import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -27,54 +33,81 @@ const settings = {
   connections: setting('BENCH_CONNECTIONS', 200, 1, 1000),
   loginIntervalMs: setting('BENCH_LOGIN_INTERVAL_MS', 50, 1, 1000),
   registrationBudgets: process.env.BENCH_REGISTRATION_BUDGETS ?? 'open',
+  target: process.env.BENCH_FLOOD_TARGET ?? 'auth',
 };
-if (!['open', 'shipped'].includes(settings.registrationBudgets)) {
-  process.stderr.write('BENCH_REGISTRATION_BUDGETS must be open or shipped\n');
-  process.exit(2);
+for (const [name, value, allowed] of [
+  ['BENCH_REGISTRATION_BUDGETS', settings.registrationBudgets, ['open', 'shipped']],
+  ['BENCH_FLOOD_TARGET', settings.target, ['auth', 'gateway']],
+]) {
+  if (!allowed.includes(value)) {
+    process.stderr.write(`${name} must be ${allowed.join(' or ')}\n`);
+    process.exit(2);
+  }
 }
 const USER = { email: 'steady-user@example.com', password: 'a steady passphrase 2026' };
+/** The steady user's own loopback address at the gateway; the flood comes from 127.0.0.1. */
+const USER_ADDRESS = '127.0.0.2';
+/** The bench's own logins must not be what the auth service or the gateway throttles. */
+const OPEN_LOGIN_THROTTLE = {
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '1000000',
+  LOGIN_MAX_FAILURES_PER_IP: '1000000',
+};
 
-let auth;
+/** Where the flood and the logins go: `{ base, localAddress, stop }`. */
+async function startTarget() {
+  const budgetSeconds = settings.floodSeconds + settings.idleSeconds + 120;
+  // An empty value unsets the bench's open budget: the service's own default applies.
+  const budgets =
+    settings.registrationBudgets === 'shipped'
+      ? { REGISTRATION_MAX_PER_ADDRESS: '', REGISTRATION_MAX_PER_MINUTE: '' }
+      : { REGISTRATION_MAX_PER_ADDRESS: '1000000', REGISTRATION_MAX_PER_MINUTE: '1000000' };
+  if (settings.target === 'auth') {
+    const auth = await startAuthAlone({
+      name: 'register-flood-bench',
+      budgetSeconds,
+      env: budgets,
+    });
+    return { ...auth, localAddress: undefined };
+  }
+  const portico = await startPortico({
+    repoRoot: resolve(benchDir, '..'),
+    env: {
+      auth: { ...OPEN_LOGIN_THROTTLE, ...budgets },
+      // The user logs in again and again as the bench's probe: the one-email login
+      // budget (10 a minute) would refuse the probe. RATE_LIMIT_PER_MINUTE stays shipped.
+      gateway: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000000' },
+    },
+  });
+  return { base: portico.gateway, localAddress: USER_ADDRESS, stop: portico.stop };
+}
 
-function registrationFlood(base) {
-  let next = 0;
-  const run = `${process.pid}-${Date.now()}`;
-  return autocannon({
+/** The flood, from 127.0.0.1 in a child process, bounded by BENCH_FLOOD_SECONDS. */
+async function registrationFlood(base) {
+  const options = {
     url: `${base}/api/v1/auth/register`,
     connections: settings.connections,
-    duration: settings.floodSeconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => {
-          next += 1;
-          request.body = JSON.stringify({
-            email: `flood-${run}-${next}@example.com`,
-            password: 'flood passphrase 0123',
-            name: 'Flood',
-          });
-          return request;
-        },
-      },
-    ],
-  });
+    seconds: settings.floodSeconds,
+  };
+  const out = await runChild(
+    process.execPath,
+    [join(benchDir, 'lib/register-flood-child.mjs'), JSON.stringify(options)],
+    (settings.floodSeconds + 30) * 1000,
+  );
+  return JSON.parse(out);
 }
+
+let target;
+
+const DOORS = {
+  auth: 'at the auth service alone',
+  gateway: `through the gateway from ${USER_ADDRESS}, the flood from 127.0.0.1`,
+};
 
 const round = (n, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 
 async function main() {
-  auth = await startAuthAlone({
-    name: 'register-flood-bench',
-    budgetSeconds: settings.floodSeconds + settings.idleSeconds + 120,
-    // An empty value unsets the bench's open budget: the service's own default applies.
-    env:
-      settings.registrationBudgets === 'shipped'
-        ? { REGISTRATION_MAX_PER_ADDRESS: '', REGISTRATION_MAX_PER_MINUTE: '' }
-        : {},
-  });
-  const { base } = auth;
+  target = await startTarget();
+  const { base, localAddress } = target;
   const registered = await fetch(`${base}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -89,6 +122,7 @@ async function main() {
       durationMs,
       intervalMs: settings.loginIntervalMs,
       signal,
+      localAddress,
     });
 
   const loadBefore = round(loadavg()[0]);
@@ -104,9 +138,7 @@ async function main() {
   stop.abort();
   const underFlood = await during;
 
-  const statusCodes = Object.fromEntries(
-    Object.entries(flood.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
-  );
+  const { statusCodes } = flood;
   const result = {
     settings,
     environment: {
@@ -120,14 +152,14 @@ async function main() {
       ratio: { p50: underFlood.p50 / idle.p50, p99: underFlood.p99 / idle.p99 },
     },
     flood: {
-      requests: flood.requests.total,
+      requests: flood.requests,
       statusCodes,
       accepted: statusCodes['201'] ?? 0,
       refusedAtOnce: (statusCodes['503'] ?? 0) + (statusCodes['429'] ?? 0),
       errors: flood.errors,
       timeouts: flood.timeouts,
-      p50: flood.latency.p50,
-      p99: flood.latency.p99,
+      p50: flood.p50,
+      p99: flood.p99,
     },
   };
 
@@ -137,12 +169,12 @@ async function main() {
   process.stdout.write(
     [
       '',
-      `One user logging in every ${settings.loginIntervalMs} ms (${result.environment.cpus} CPUs)`,
+      `One user logging in every ${settings.loginIntervalMs} ms ${DOORS[settings.target]} (${result.environment.cpus} CPUs)`,
       `  idle (${settings.idleSeconds} s)     ${sampled(idle)}`,
       `  under flood        ${sampled(underFlood)}`,
       `  flood/idle         p50 ×${round(result.logins.ratio.p50, 2)}   p99 ×${round(result.logins.ratio.p99, 2)}`,
       `Registration flood: ${result.flood.requests} requests, ${JSON.stringify(statusCodes)}, errors ${flood.errors}, timeouts ${flood.timeouts}`,
-      `  answered in        p50 ${ms(flood.latency.p50)}   p99 ${ms(flood.latency.p99)}`,
+      `  answered in        p50 ${ms(flood.p50)}   p99 ${ms(flood.p99)}`,
       `  load average       ${loadBefore} before, ${result.environment.loadAverage.after} after`,
       '',
     ].join('\n'),
@@ -160,5 +192,5 @@ try {
   process.stderr.write(`register-flood-bench failed: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 } finally {
-  await auth?.stop();
+  await target?.stop();
 }

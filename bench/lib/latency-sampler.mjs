@@ -48,6 +48,8 @@ function requestOnce(agent, url, timeoutMs, post) {
  * answer was later than that).
  * One keep-alive socket, so the figure is the server's responsiveness, not
  * connection setup. Runs for `durationMs`, or until `signal` aborts.
+ * `localAddress` (e.g. 127.0.0.2, another loopback address) makes it a client
+ * of its own to a server that counts per address, as the gateway does.
  */
 export async function sampleLatency({
   url,
@@ -56,8 +58,9 @@ export async function sampleLatency({
   timeoutMs = 5000,
   signal,
   post,
+  localAddress,
 }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, localAddress });
   const latencies = [];
   const failures = [];
   const end = performance.now() + durationMs;

@@ -21,7 +21,7 @@ export function chooseLoadGenerator(wanted = process.env.BENCH_LOAD_GENERATOR ??
 }
 
 /** Runs a child to completion, killing it if it outlives `limitMs`; resolves with its stdout. */
-function runChild(command, args, limitMs) {
+export function runChild(command, args, limitMs) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
