@@ -22,6 +22,7 @@ import { createOrderWatch } from './domain/order-watch.js';
 import { createOrders } from './domain/orders.js';
 import { sagaEventHandlers, startSagaTimeouts } from './domain/saga.js';
 import { orderRoutes } from './routes/orders.routes.js';
+import { ordersV2Routes } from './routes/orders-v2.routes.js';
 import { createStreamSlots } from './routes/stream-slots.js';
 
 export type OrderDeps = {
@@ -114,6 +115,7 @@ export async function createOrderService(
       );
       app.use(requireAuth(verifier));
       app.use('/api/v1/orders', orderRoutes({ orders, repository, watch, slots }));
+      app.use('/api/v2/orders', ordersV2Routes({ orders, repository }));
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
   });

@@ -38,6 +38,9 @@ export function retryLostConnections(send: Fetch): Fetch {
   };
 }
 
+/** Where orders are placed: v1 (deprecated) and v2 take the same POST. */
+const ORDER_COLLECTIONS: ReadonlySet<string> = new Set(['/api/v1/orders', '/api/v2/orders']);
+
 /**
  * Gives every order placed without an Idempotency-Key one of its own, as
  * Stripe's SDKs do, so a lost connection is retried without ordering twice. A
@@ -45,7 +48,7 @@ export function retryLostConnections(send: Fetch): Fetch {
  */
 export const orderIdempotency: Middleware = {
   onRequest({ request, schemaPath }) {
-    if (request.method !== 'POST' || schemaPath !== '/api/v1/orders') return;
+    if (request.method !== 'POST' || !ORDER_COLLECTIONS.has(schemaPath)) return;
     if (request.headers.has('idempotency-key')) return;
     request.headers.set('idempotency-key', crypto.randomUUID());
     return request;

@@ -9,6 +9,8 @@ const ORDER = 'GET /api/v1/orders/{id}';
 const CANCEL = 'POST /api/v1/orders/{id}/cancel';
 const WATCH = 'GET /api/v1/orders/{id}/events';
 const EVENTS = 'GET /internal/v1/events';
+const LIST_V2 = 'GET /api/v2/orders';
+const PLACE_V2 = 'POST /api/v2/orders';
 
 const ONE_CABLE = { items: [{ sku: 'SKU-CABLE', quantity: 1 }] };
 
@@ -108,6 +110,27 @@ describe('order.yaml, against the running order service', () => {
     expect((await call(LIST)).status).toBe(401);
     const service = await suite.serviceToken('order-service');
     expect((await call(LIST, { token: service })).status).toBe(403);
+  });
+
+  it('when a user places and pages through v2, then 202 and pages of data and links; a bad cursor or body 400, no token 401, a service 403', async () => {
+    const { token } = await suite.newUser();
+    const placedV2 = await call(PLACE_V2, { body: ONE_CABLE, token });
+    expect(placedV2.status).toBe(202);
+    expect(placedV2.headers.get('location')).toBe(`/api/v1/orders/${placedV2.body.id}`);
+    await placed(token);
+    const first = await call(LIST_V2, { query: { limit: 1 }, token });
+    expect(first.body.links.next).toMatch(/^\/api\/v2\/orders\?limit=1&cursor=/);
+    const cursor = new URLSearchParams(first.body.links.next.split('?')[1]).get('cursor') ?? '';
+    const second = await call(LIST_V2, { query: { limit: 1, cursor }, token });
+    expect(second.body.data.map((order: { id: string }) => order.id)).toEqual([placedV2.body.id]);
+    expect((await call(LIST_V2, { query: { cursor: 'bm9wZQ' }, token })).body.code).toBe(
+      'INVALID_CURSOR',
+    );
+    expect((await call(PLACE_V2, { body: { items: [] }, token })).status).toBe(400);
+    expect((await call(LIST_V2)).status).toBe(401);
+    expect((await call(PLACE_V2, { body: ONE_CABLE })).status).toBe(401);
+    const service = await suite.serviceToken('order-service');
+    expect((await call(LIST_V2, { token: service })).status).toBe(403);
   });
 
   it('when an order is cancelled, then 200 cancelled; a rejected one 409, others 404, not a uuid 400, no token 401, a service 403', async () => {

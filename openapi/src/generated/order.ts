@@ -8,12 +8,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's orders, newest first */
+        /**
+         * The caller's orders, newest first
+         * @deprecated
+         * @description Deprecated since 2026-12-03, sunset 2027-12-31: use `GET /api/v2/orders` (the same orders, paged as `data` and `links`). Every answer carries `Deprecation`, `Sunset` and a `Link` to the successor.
+         */
         get: operations["listOrders"];
         put?: never;
         /**
          * Place an order
-         * @description Checks the user with the user service, then writes the order `pending`;
+         * @deprecated
+         * @description Deprecated since 2026-12-03, sunset 2027-12-31: use `POST /api/v2/orders`
+         *     (the same operation).
+         *
+         *     Checks the user with the user service, then writes the order `pending`;
          *     the saga with the inventory service settles it as `confirmed`,
          *     `rejected` or `cancelled` (poll `GET /api/v1/orders/{id}`, or follow
          *     `GET /api/v1/orders/{id}/events`). With an
@@ -88,6 +96,35 @@ export interface paths {
         get: operations["watchOrder"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's orders, newest first (v2 page shape)
+         * @description The orders of `GET /api/v1/orders`, paged as `data` and `links`: `links.next` is the next page's path and query (null on the last page), to be followed as it is.
+         */
+        get: operations["listOrdersV2"];
+        put?: never;
+        /**
+         * Place an order
+         * @description Checks the user with the user service, then writes the order `pending`;
+         *     the saga with the inventory service settles it as `confirmed`,
+         *     `rejected` or `cancelled` (poll `GET /api/v1/orders/{id}`, or follow
+         *     `GET /api/v1/orders/{id}/events`). With an
+         *     `Idempotency-Key`, a repeated request returns the same order and
+         *     reserves nothing again.
+         */
+        post: operations["placeOrderV2"];
         delete?: never;
         options?: never;
         head?: never;
@@ -186,6 +223,16 @@ export interface components {
             /** @description The `cursor` of the next page (base64url); null on the last page. */
             nextCursor: string | null;
         };
+        OrderPageV2: {
+            data: components["schemas"]["Order"][];
+            links: {
+                /**
+                 * @description The next page: this path with the same `limit` and the next `cursor`, relative to the API's origin; null on the last page.
+                 * @example /api/v2/orders?limit=20&cursor=MTc2NDc2MDAwMDAwMHw
+                 */
+                next: string | null;
+            };
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             code: string;
@@ -228,8 +275,47 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Accepted; the order is pending. */
+        OrderAccepted: {
+            headers: {
+                /** @description Present (`true`) when the Idempotency-Key was seen before. */
+                "Idempotent-Replayed"?: string;
+                Location?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Order"];
+            };
+        };
         /** @description The body is larger than allowed (code `PAYLOAD_TOO_LARGE`). */
         PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Malformed JSON, wrong types, missing or unknown fields (codes `VALIDATION_FAILED`, `MALFORMED_JSON`), or a sku that appears more than once in `items` (code `DUPLICATE_SKU`). */
+        PlaceOrderBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A disabled user (code `USER_DISABLED`), or no user token. */
+        PlaceOrderForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description An unknown user (`USER_UNKNOWN`), or an Idempotency-Key reused for another order (`IDEMPOTENCY_KEY_REUSED`). */
+        PlaceOrderUnprocessable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -285,10 +371,17 @@ export interface components {
     parameters: {
         /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
         Cursor: string;
+        IdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
     };
-    requestBodies: never;
+    requestBodies: {
+        NewOrder: {
+            content: {
+                "application/json": components["schemas"]["NewOrder"];
+            };
+        };
+    };
     headers: never;
     pathItems: never;
 }
@@ -328,59 +421,20 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewOrder"];
-            };
-        };
+        requestBody: components["requestBodies"]["NewOrder"];
         responses: {
-            /** @description Accepted; the order is pending. */
-            202: {
-                headers: {
-                    /** @description Present (`true`) when the Idempotency-Key was seen before. */
-                    "Idempotent-Replayed"?: string;
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Order"];
-                };
-            };
-            /** @description Malformed JSON, wrong types, missing or unknown fields (codes `VALIDATION_FAILED`, `MALFORMED_JSON`), or a sku that appears more than once in `items` (code `DUPLICATE_SKU`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            202: components["responses"]["OrderAccepted"];
+            400: components["responses"]["PlaceOrderBadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description A disabled user (code `USER_DISABLED`), or no user token. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            403: components["responses"]["PlaceOrderForbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description An unknown user (`USER_UNKNOWN`), or an Idempotency-Key reused for another order (`IDEMPOTENCY_KEY_REUSED`). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["PlaceOrderUnprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -513,6 +567,58 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    listOrdersV2: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page (omit it for the first page): an opaque base64url string (`INVALID_CURSOR` when it decodes to no cursor). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPageV2"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    placeOrderV2: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["NewOrder"];
+        responses: {
+            202: components["responses"]["OrderAccepted"];
+            400: components["responses"]["PlaceOrderBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PlaceOrderForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PlaceOrderUnprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     readEventFeed: {

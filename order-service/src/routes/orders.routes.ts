@@ -1,16 +1,15 @@
-import { DB_ERRORS, decodeCursor, page } from '@portico/db';
-import { BadRequestError } from '@portico/errors';
 import type { SpecRequest, SpecResponse } from '@portico/lifecycle';
 import type { operations } from '@portico/openapi/order';
 import { callerOf, requireUser } from '@portico/token-auth';
 import { Router } from 'express';
-import { type OrderRepository, orderCursorKey } from '../data/order-repository.js';
+import type { OrderRepository } from '../data/order-repository.js';
 import type { OrderWatch } from '../domain/order-watch.js';
 import type { Orders } from '../domain/orders.js';
 import { orderEvents } from './order-events.js';
+import { readOrderPage } from './order-page.js';
+import { placeOrder } from './place-order.js';
 import type { StreamSlots } from './stream-slots.js';
 
-type PlaceOrder = operations['placeOrder'];
 type ListOrders = operations['listOrders'];
 type GetOrder = operations['getOrder'];
 type CancelOrder = operations['cancelOrder'];
@@ -26,24 +25,12 @@ export function orderRoutes(deps: {
   const router = Router();
   router.use(requireUser);
 
-  router.post('/', async (req: SpecRequest<PlaceOrder>, res: SpecResponse<PlaceOrder>) => {
-    const key = req.get('idempotency-key');
-    const { order, replayed } = await orders.place(callerOf(req).sub, req.body.items, key);
-    res
-      .status(202)
-      .location(`/api/v1/orders/${order.id}`)
-      .set(replayed ? { 'idempotent-replayed': 'true' } : {})
-      .json(order);
-  });
+  router.post('/', placeOrder(orders));
 
   router.get('/', async (req: SpecRequest<ListOrders>, res: SpecResponse<ListOrders>) => {
     const limit = Number(req.query.limit ?? 20);
-    const after = decodeCursor(req.query.cursor as string | undefined);
-    if (after !== undefined && !/^\d+\|[0-9a-f-]{36}$/.test(after)) {
-      throw new BadRequestError('The cursor is not valid.', DB_ERRORS.INVALID_CURSOR.code);
-    }
-    const rows = await repository.listForUser(callerOf(req).sub, limit + 1, after);
-    res.json(page(rows, limit, orderCursorKey));
+    const cursor = req.query.cursor as string | undefined;
+    res.json(await readOrderPage(repository, callerOf(req).sub, { limit, cursor }));
   });
 
   router.get('/:id', async (req: SpecRequest<GetOrder>, res: SpecResponse<GetOrder>) => {
