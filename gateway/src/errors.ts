@@ -7,6 +7,8 @@ import { errorCatalogue } from '@portico/errors';
  * pass through unchanged.
  */
 export const GATEWAY_ERRORS = errorCatalogue({
+  WEBSOCKET_NOT_ALLOWED: { status: 400, meaning: 'The route does not accept WebSockets.' },
+  UPGRADE_NOT_SUPPORTED: { status: 400, meaning: 'An Upgrade other than a WebSocket handshake.' },
   METRICS_TOKEN_REQUIRED: {
     status: 401,
     meaning: '/metrics needs the METRICS_TOKEN bearer token.',
@@ -17,6 +19,7 @@ export const GATEWAY_ERRORS = errorCatalogue({
   },
   INSUFFICIENT_SCOPE: { status: 403, meaning: 'The token lacks a scope the route needs.' },
   OPS_LOOPBACK_ONLY: { status: 403, meaning: 'Metrics are served to loopback peers only.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, meaning: 'WebSockets are not open to this origin.' },
   ROUTES_FILE_INVALID: {
     status: 422,
     meaning: 'The routes file was refused; the old table serves.',

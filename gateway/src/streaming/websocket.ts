@@ -1,12 +1,14 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import {
   BadRequestError,
+  COMMON_ERRORS,
   ForbiddenError,
   HttpError,
   problemFrom,
   writeProblem,
 } from '@portico/errors';
 import { hasBody } from '../body-buffer.js';
+import { GATEWAY_ERRORS } from '../errors.js';
 import type { Exchange } from '../exchange.js';
 import type { Stage } from '../pipeline.js';
 import { sendProblem } from '../problems.js';
@@ -35,15 +37,18 @@ export const webSocketRoute: Stage = (exchange) => {
   if (route.upgrade === undefined) {
     return refuse(
       exchange,
-      new BadRequestError(`${route.pattern} does not accept WebSockets.`, 'WEBSOCKET_NOT_ALLOWED'),
+      new BadRequestError(
+        `${route.pattern} does not accept WebSockets.`,
+        GATEWAY_ERRORS.WEBSOCKET_NOT_ALLOWED.code,
+      ),
     );
   }
   if (req.method !== 'GET') {
     return refuse(
       exchange,
       new HttpError(
-        405,
-        'METHOD_NOT_ALLOWED',
+        COMMON_ERRORS.METHOD_NOT_ALLOWED.status,
+        COMMON_ERRORS.METHOD_NOT_ALLOWED.code,
         'Method Not Allowed',
         'A WebSocket handshake is a GET.',
         {
@@ -55,7 +60,10 @@ export const webSocketRoute: Stage = (exchange) => {
   if (exchange.cors !== null && req.headers.origin !== undefined && exchange.allowOrigin === null) {
     return refuse(
       exchange,
-      new ForbiddenError('WebSockets are not open to this origin.', 'ORIGIN_NOT_ALLOWED'),
+      new ForbiddenError(
+        'WebSockets are not open to this origin.',
+        GATEWAY_ERRORS.ORIGIN_NOT_ALLOWED.code,
+      ),
     );
   }
   return true;
@@ -84,7 +92,7 @@ export function ignoreUpgrade(
   }
   const refusal = new BadRequestError(
     'An Upgrade request other than a WebSocket handshake cannot carry a body.',
-    'UPGRADE_NOT_SUPPORTED',
+    GATEWAY_ERRORS.UPGRADE_NOT_SUPPORTED.code,
   );
   writeProblem(res, problemFrom(refusal));
 }
