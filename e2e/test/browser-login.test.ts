@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listenLocally } from '@portico/test-kit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, chromiumOrSkip, launchChromium } from './support/chromium.js';
 import { buildServices } from './support/processes.js';
@@ -89,23 +89,23 @@ if (!chromiumOrSkip('Browser login test')) {
       const csrf = await page.locator('input[name="csrf_token"]').getAttribute('value');
 
       // The attacker's page, on another origin, submits the victim's pending form with its own account.
-      const attacker: Server = createServer((_req, res) => {
-        res.setHeader('content-type', 'text/html');
-        res.end(`<form id="f" method="post" action="${system.gateway}/api/v1/auth/authorize">
+      const attacker = await listenLocally(
+        createServer((_req, res) => {
+          res.setHeader('content-type', 'text/html');
+          res.end(`<form id="f" method="post" action="${system.gateway}/api/v1/auth/authorize">
           <input name="request" value="${request}"><input name="csrf_token" value="${csrf}">
           <input name="email" value="${shopper.email}"><input name="password" value="${shopper.password}">
           </form><script>document.getElementById('f').submit()</script>`);
-      });
-      await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-      const { port } = attacker.address() as AddressInfo;
+        }),
+      );
       try {
         const answer = page.waitForResponse((r) => r.request().method() === 'POST');
-        await page.goto(`http://localhost:${port}/`);
+        await page.goto(`http://localhost:${attacker.port}/`);
         const response = await answer;
         expect(response.status()).toBe(403);
         expect(response.headers().location).toBeUndefined();
       } finally {
-        attacker.close();
+        await attacker.close();
         await page.close();
       }
     }, 30_000);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPortico } from '@portico/sdk';
+import { listenLocally } from '@portico/test-kit';
 
 type Seen = { method: string; path: string; key: string | undefined };
 
@@ -27,9 +27,7 @@ async function flakyServer() {
       res.end(JSON.stringify({ id: key ?? 'none', items: [], nextCursor: null }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => server.close() };
+  return { ...(await listenLocally(server)), seen };
 }
 
 describe('a connection lost under a request', () => {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { eventually } from '@portico/test-kit';
+import { eventually, startUpstream, type Upstream } from '@portico/test-kit';
 import type { JWK } from 'jose';
 import {
   type Account,
@@ -21,20 +19,17 @@ let admin: Account;
 let mallory: Account;
 let forge: Forge;
 let publicJwk: JWK;
-let attacker: { server: Server; url: string; hits: string[] };
+/** The attacker's key host for `jku` / `x5u`: nothing may fetch from it. */
+let attacker: Upstream;
 
 beforeAll(async () => {
   admin = await adminAccount(system);
   mallory = await newAccount(system);
   forge = await forgeWith(system.authKeys, admin.id);
   publicJwk = (await system.authKeys.jwks()).keys.find((k) => k.kid === forge.kid)!;
-  const hits: string[] = [];
-  const server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
+  attacker = await startUpstream((_call, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  attacker = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
   // The admin's profile comes from an event: wait for it, so the control can pass everywhere.
   await eventually(
     "the admin's profile known",
@@ -44,7 +39,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => attacker?.server.close());
+afterAll(() => attacker?.close());
 
 type Target = {
   name: string;
@@ -193,7 +188,7 @@ describe('forged and misused access tokens, at the gateway and at every service'
   );
 
   it('when tokens name a jku or x5u on another host, then that host never hears from anyone', () => {
-    expect(attacker.hits).toEqual([]);
+    expect(attacker.calls).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type Listening, listenLocally } from '@portico/test-kit';
 import { checkCase, PropertyViolation, type Tally } from './check-case.js';
 import type { FuzzCase } from './fuzz-case.js';
 import { closeConnections } from './send.js';
@@ -10,14 +10,14 @@ import type { Snapshot, World } from './world.js';
  * each property must be able to fail, or a green fuzz run means nothing.
  */
 describe('the fuzzer checks each case', () => {
-  let server: Server;
+  let server: Listening;
   let gateway: string;
   /** What the stand-in answers: a status for the fuzzed request, and whether login lets anyone in. */
   let behaviour: { status: number; hang?: boolean; loginStatus?: number };
   let state: Snapshot;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    const standIn = createServer((req, res) => {
       req.resume();
       if (req.url === '/api/v1/auth/login') {
         res
@@ -28,13 +28,12 @@ describe('the fuzzer checks each case', () => {
       if (behaviour.hang) return;
       res.writeHead(behaviour.status, { 'content-type': 'application/json' }).end('{"id":"x"}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenLocally(standIn);
+    gateway = server.url;
   });
   afterAll(async () => {
     closeConnections();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
   beforeEach(() => {
     state = { users: { u1: 'active' }, products: {}, orders: {}, keys: ['k1'] };

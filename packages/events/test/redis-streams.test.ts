@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, migrateToLatest } from '@portico/db';
 import { createLogger } from '@portico/logging';
+import { eventually } from '@portico/test-kit';
 import { Redis } from 'ioredis';
 import {
   createInbox,
@@ -22,15 +23,6 @@ const redisUrl = process.env.REDIS_URL;
 const logger = createLogger({ service: 'events-test', level: 'silent' });
 
 type DB = EventTables & { effects: { event_id: string } };
-
-async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < ms) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`not within ${ms} ms`);
-}
 
 const suite = redisUrl ? describe : describe.skip;
 if (!redisUrl)
@@ -116,12 +108,15 @@ suite('the Redis Streams transport', () => {
   it('when a producer commits events, then the group consumes each once, in the same transaction as its effect', async () => {
     startConsumer();
     const ids = await publish(5);
-    await within(5000, async () => (await effects()).length === 5);
+    await eventually('five effects', async () => (await effects()).length === 5, {
+      timeoutMs: 5000,
+    });
     expect((await effects()).sort()).toEqual([...ids].sort());
     const stream = streamOf('producer', prefix);
-    await within(
-      2000,
+    await eventually(
+      'every entry acknowledged',
       async () => ((await redis.xpending(stream, 'consumer')) as [number])[0] === 0,
+      { timeoutMs: 2000 },
     );
   });
 
@@ -129,11 +124,15 @@ suite('the Redis Streams transport', () => {
     const stream = streamOf('producer', prefix);
     await redis.xgroup('CREATE', stream, 'consumer', '0', 'MKSTREAM');
     const ids = await publish(3);
-    await within(2000, async () => (await redis.xlen(stream)) === 3);
+    await eventually('three entries on the stream', async () => (await redis.xlen(stream)) === 3, {
+      timeoutMs: 2000,
+    });
     // A consumer that read everything and died before acknowledging.
     await redis.xreadgroup('GROUP', 'consumer', 'crashed', 'COUNT', 10, 'STREAMS', stream, '>');
     startConsumer({ claimIdleMs: 200 });
-    await within(8000, async () => (await effects()).length === 3);
+    await eventually('three effects after the claim', async () => (await effects()).length === 3, {
+      timeoutMs: 8000,
+    });
     expect((await effects()).sort()).toEqual([...ids].sort());
   });
 
@@ -141,15 +140,18 @@ suite('the Redis Streams transport', () => {
     startConsumer({ fail: () => true, maxAttempts: 2, claimIdleMs: 200 });
     await publish(1);
     const stream = streamOf('producer', prefix);
-    await within(10_000, async () => (await redis.xlen(`${stream}:dead`)) === 1);
+    await eventually('one dead letter', async () => (await redis.xlen(`${stream}:dead`)) === 1, {
+      timeoutMs: 10_000,
+    });
     const [[, fields] = ['', []]] = (await redis.xrange(`${stream}:dead`, '-', '+')) as [
       string,
       string[],
     ][];
     expect(JSON.parse(fields[1]!) as EventEnvelope).toMatchObject({ type: 'thing.happened' });
-    await within(
-      2000,
+    await eventually(
+      'every entry acknowledged',
       async () => ((await redis.xpending(stream, 'consumer')) as [number])[0] === 0,
+      { timeoutMs: 2000 },
     );
     expect(await effects()).toEqual([]);
   });
@@ -157,28 +159,36 @@ suite('the Redis Streams transport', () => {
   it('when Redis loses the consumer group, then the consumer creates it again and carries on', async () => {
     startConsumer();
     await publish(1);
-    await within(5000, async () => (await effects()).length === 1);
+    await eventually('one effect', async () => (await effects()).length === 1, { timeoutMs: 5000 });
     const stream = streamOf('producer', prefix);
     await redis.xgroup('DESTROY', stream, 'consumer');
     const outbox = createOutbox(producer.db, 'producer');
     await outbox.transaction((_trx, emit) => emit('thing.happened', { after: 'destroy' }));
-    await within(10_000, async () => (await effects()).length === 2);
+    await eventually('two effects', async () => (await effects()).length === 2, {
+      timeoutMs: 10_000,
+    });
   });
 
   it('when Redis comes back without its data, then the relay publishes again what no group had acknowledged, and each takes effect once', async () => {
     const stream = streamOf('producer', prefix);
     startConsumer();
     await publish(2);
-    await within(5000, async () => (await effects()).length === 2);
+    await eventually('two effects', async () => (await effects()).length === 2, {
+      timeoutMs: 5000,
+    });
     await stops.shift()!(); // the consumer stops: what comes next waits in the stream
     const outbox = createOutbox(producer.db, 'producer');
     for (let i = 0; i < 3; i += 1)
       await outbox.transaction((_trx, emit) => emit('thing.happened', { backlog: i }));
-    await within(2000, async () => (await redis.xlen(stream)) === 5);
+    await eventually('five entries on the stream', async () => (await redis.xlen(stream)) === 5, {
+      timeoutMs: 2000,
+    });
     // A restart without persistence: the stream, its group and the relay's marker are gone.
     await redis.del(stream, `${stream}:relay`);
     startConsumer();
-    await within(10_000, async () => (await effects()).length === 5);
+    await eventually('five effects', async () => (await effects()).length === 5, {
+      timeoutMs: 10_000,
+    });
     const all = await producer.db.selectFrom('outbox').select('id').execute();
     expect((await effects()).sort()).toEqual(all.map((r) => r.id).sort());
   });
@@ -191,7 +201,9 @@ suite('the Redis Streams transport', () => {
     stops.push(relay.stop);
     for (let i = 0; i < 4; i += 1)
       await outbox.transaction((_trx, emit) => emit('thing.happened', { i }));
-    await within(2000, async () => (await redis.xlen(stream)) === 4);
+    await eventually('four entries on the stream', async () => (await redis.xlen(stream)) === 4, {
+      timeoutMs: 2000,
+    });
     const read = (await redis.xreadgroup(
       'GROUP',
       'consumer',
