@@ -84,7 +84,7 @@ async function startBackend() {
   const backend = start('backend', join(benchDir, 'lib/bench-backend.mjs'), { PORT: String(port) });
   await waitForReady(`${url}/healthz`, backend);
   const res = await fetch(`${url}/bench/user-token`, { signal: AbortSignal.timeout(5000) });
-  const { token } = await res.json();
+  const { token } = /** @type {{ token: string }} */ (await res.json());
   return { url, token };
 }
 
@@ -178,7 +178,9 @@ const load = (base, token, seconds) =>
  */
 function cpuMs(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // A missing `) ` throws, as an unreadable file does: no figure.
+    const after = /** @type {string} */ (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]);
+    const fields = after.split(' ');
     // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {

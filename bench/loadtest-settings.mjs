@@ -4,6 +4,7 @@
 
 /** A setting the user got wrong; its message names the variable and what it takes. */
 export class SettingsError extends Error {
+  /** @override */
   name = 'SettingsError';
 }
 
@@ -24,14 +25,27 @@ const KNOWN = ['LOADTEST_URL', 'LOADTEST_TRACK', ...Object.keys(WHOLE_NUMBERS)];
  * places and moves on), by polling `GET /api/v1/orders/{id}`, or by its
  * server-sent event stream (issue 13).
  */
-const TRACKING = ['none', 'poll', 'sse'];
+const TRACKING = /** @type {const} */ (['none', 'poll', 'sse']);
 
+/**
+ * @typedef {object} LoadtestSettings
+ * @property {string} url the gateway's base URL, without a trailing slash
+ * @property {(typeof TRACKING)[number]} track
+ * @property {number} seconds
+ * @property {number} concurrency
+ * @property {number} users
+ * @property {number} loginsPerMinute
+ * @property {number} progressSeconds
+ */
+
+/** @param {NodeJS.ProcessEnv} env */
 function tracking(env) {
   const raw = env.LOADTEST_TRACK;
   if (raw === undefined || raw === '') return 'none';
-  if (!TRACKING.includes(raw))
+  const track = TRACKING.find((name) => name === raw);
+  if (!track)
     throw new SettingsError(`LOADTEST_TRACK must be one of ${TRACKING.join(', ')}, got "${raw}"`);
-  return raw;
+  return track;
 }
 
 /** Digits only: Number() would take "1e3", "0x10", " 8" and "" as numbers. */
@@ -63,6 +77,8 @@ function gatewayUrl(env) {
  * The settings from `env`, or a SettingsError for the first bad one. A
  * LOADTEST_ variable it does not know is refused too: a typo would otherwise
  * run the default silently.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Readonly<LoadtestSettings>}
  */
 export function parseLoadtestSettings(env) {
   const unknown = Object.keys(env).find(
@@ -70,8 +86,9 @@ export function parseLoadtestSettings(env) {
   );
   if (unknown)
     throw new SettingsError(`${unknown} is not a load test setting; they are ${KNOWN.join(', ')}`);
+  /** @type {Record<string, string | number>} */
   const settings = { url: gatewayUrl(env), track: tracking(env) };
   for (const [name, spec] of Object.entries(WHOLE_NUMBERS))
     settings[spec.key] = wholeNumber(env, name, spec);
-  return Object.freeze(settings);
+  return /** @type {Readonly<LoadtestSettings>} */ (Object.freeze(settings));
 }

@@ -96,8 +96,10 @@ async function setUp() {
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+  // settings.users is at least 1.
+  const [first] = /** @type {[(typeof users)[number]]} */ (users);
   const catalogue = unwrap(
-    await users[0].portico.inventory.GET('/api/v1/inventory/products', {
+    await first.portico.inventory.GET('/api/v1/inventory/products', {
       params: { query: { limit: 100 } },
     }),
   );
@@ -163,6 +165,7 @@ async function follow(user, orderId, record) {
     }
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      /** @type {string | undefined} */
       let status;
       const reply = await timed(async (o) => {
         const result = await user.portico.orders.GET('/api/v1/orders/{id}', {
@@ -173,7 +176,7 @@ async function follow(user, orderId, record) {
         return result;
       });
       record('GET /api/v1/orders/{id}', reply);
-      if (TERMINAL.has(status)) return status;
+      if (status !== undefined && TERMINAL.has(status)) return status;
       if (signal.aborted) return 'timeout';
     }
   } catch (error) {
@@ -234,6 +237,7 @@ async function drive({ users, skus }) {
     }
   };
   // Placement to terminal status, per tracked order: the latency a waiting client sees.
+  /** @type {{ latencies: number[]; statuses: Record<string, number> }} */
   const settled = { latencies: [], statuses: {} };
   const deadline = performance.now() + settings.seconds * 1000;
   const reader = async () => {

@@ -25,6 +25,7 @@ const settings = {
 };
 const PASSWORD = 'bench-password-0123';
 
+/** @type {Awaited<ReturnType<typeof startAuthAlone>> | undefined} */
 let auth;
 
 async function postJson(base, path, body) {

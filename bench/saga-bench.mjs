@@ -80,7 +80,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 /** CPU seconds a process has used (Linux /proc; utime + stime at 100 ticks/s); undefined elsewhere. */
 function cpuSeconds(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // A missing `) ` throws, as an unreadable file does: no figure.
+    const after = /** @type {string} */ (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]);
+    const fields = after.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
@@ -375,7 +377,10 @@ async function benchMode(mode) {
 /** Prints where a profiled service spent its CPU and keeps the profile in results/. */
 function reportProfile(mode, name, dir) {
   const [file] = readdirSync(dir);
-  if (!file) return log(`${name}: no CPU profile written (did it exit cleanly?)`);
+  if (!file) {
+    log(`${name}: no CPU profile written (did it exit cleanly?)`);
+    return;
+  }
   const summary = summarizeCpuProfile(join(dir, file), repoRoot, 15);
   log(`\n${name} (${mode}): busy ${summary.busyMs} of ${summary.totalMs} ms; by package:`);
   console.table(summary.byPackage);
@@ -431,8 +436,9 @@ async function main() {
     results.map((r) => [
       r.mode,
       {
-        confirmedPerSecond: r.throughput.confirmedPerSecond >= GOAL.confirmedPerSecond,
-        p99: r.latency.terminalMs.p99 < GOAL.p99Ms,
+        // A figure is null when nothing was measured: that meets no goal.
+        confirmedPerSecond: (r.throughput.confirmedPerSecond ?? 0) >= GOAL.confirmedPerSecond,
+        p99: (r.latency.terminalMs.p99 ?? Number.POSITIVE_INFINITY) < GOAL.p99Ms,
       },
     ]),
   );

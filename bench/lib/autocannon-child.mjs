@@ -2,7 +2,7 @@
 // so its event loop is not the bench's; prints one JSON summary on stdout.
 import autocannon from 'autocannon';
 
-const { url, headers, connections, seconds } = JSON.parse(process.argv[2]);
+const { url, headers, connections, seconds } = JSON.parse(/** @type {string} */ (process.argv[2]));
 const result = await autocannon({ url, headers, connections, duration: seconds, timeout: 10 });
 const durationSeconds = result.duration;
 process.stdout.write(

@@ -6,7 +6,7 @@
 // Env: PORT (required), TARGET_URL (required).
 import { Agent, createServer, request } from 'node:http';
 
-const target = new URL(process.env.TARGET_URL);
+const target = new URL(/** @type {string} */ (process.env.TARGET_URL));
 const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
 
 const server = createServer((req, res) => {

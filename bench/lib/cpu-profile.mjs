@@ -68,6 +68,10 @@ export function summarizeCpuProfile(file, repoRoot, top = 25) {
   });
 
   const busy = total - idle;
+  /**
+   * @param {Map<string, number>} map
+   * @param {(key: string) => boolean} [filter]
+   */
   const rank = (map, filter = () => true) =>
     [...map.entries()]
       .filter(([key]) => filter(key))

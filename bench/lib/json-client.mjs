@@ -10,6 +10,11 @@ export function createJsonClient(base, { maxSockets = 256, timeoutMs = 10_000 } 
   const agent = new Agent({ keepAlive: true, maxSockets, scheduling: 'lifo' });
   const target = new URL(base);
 
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ token?: string; body?: unknown; headers?: Record<string, string> }} [options]
+   */
   function call(method, path, { token, body, headers = {} } = {}) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const started = performance.now();

@@ -50,6 +50,14 @@ function requestOnce(agent, url, timeoutMs, post) {
  * connection setup. Runs for `durationMs`, or until `signal` aborts.
  * `localAddress` (e.g. 127.0.0.2, another loopback address) makes it a client
  * of its own to a server that counts per address, as the gateway does.
+ * @param {object} options
+ * @param {string} options.url
+ * @param {number} options.durationMs
+ * @param {number} [options.intervalMs]
+ * @param {number} [options.timeoutMs]
+ * @param {AbortSignal} [options.signal]
+ * @param {string} [options.post] a JSON body: each request is a POST of it
+ * @param {string} [options.localAddress]
  */
 export async function sampleLatency({
   url,
