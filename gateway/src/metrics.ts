@@ -3,7 +3,7 @@ import type { BreakerState } from './circuit-breaker.js';
 
 export type GatewayMetrics = {
   readonly registry: Registry;
-  /** One answered (or abandoned) request, by table entry and upstream. */
+  /** One answered (or abandoned) request, by table entry and upstream; a WebSocket (101) when it closes. */
   observe: (
     route: string,
     upstream: string,
@@ -162,7 +162,8 @@ export function createGatewayMetrics(): GatewayMetrics {
     observe: (route, upstream, method, status, seconds) => {
       const found = seriesOf(route, upstream);
       tallyOf(route, upstream, found, method, status).count += 1;
-      found.duration.observe(seconds);
+      // A 101's time is a WebSocket's lifetime, not a latency: it would swamp the route's.
+      if (status !== 101) found.duration.observe(seconds);
     },
     upstreamError: (upstream, code) => errors.labels(upstream, code).inc(),
     cache: (cache, outcome) => {

@@ -21,6 +21,7 @@ const UPSTREAM_TIMEOUT_MS = 300;
 const STREAM_IDLE_TIMEOUT_MS = 1_000;
 const HANDSHAKE_TIMEOUT_MS = 200;
 const ORIGIN = 'https://app.example';
+const BREAKER_FAILURE_THRESHOLD = 3;
 
 /**
  * A chat service: a real `ws` server that echoes every message, remembers
@@ -88,7 +89,7 @@ async function closedPort(): Promise<number> {
 
 const routesFile = (chatUrl: string, deadUrl: string) => `
 upstreams:
-${upstreamsYaml({ 'chat-service': chatUrl, 'dead-service': deadUrl })}
+${upstreamsYaml({ 'chat-service': chatUrl, 'dead-service': deadUrl, 'gone-service': deadUrl })}
 routes:
   - prefix: /api/v1/chat
     upstream: chat-service
@@ -105,6 +106,11 @@ routes:
     websocket: true
   - prefix: /api/v1/dead
     upstream: dead-service
+    access: public
+    retries: 0
+    websocket: true
+  - prefix: /api/v1/gone
+    upstream: gone-service
     access: public
     retries: 0
     websocket: true
@@ -136,6 +142,7 @@ const gatewayEnv = () => ({
   UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
   STREAM_IDLE_TIMEOUT_MS: String(STREAM_IDLE_TIMEOUT_MS),
   CORS_ORIGINS: ORIGIN,
+  BREAKER_FAILURE_THRESHOLD: String(BREAKER_FAILURE_THRESHOLD),
 });
 
 beforeAll(async () => {
@@ -255,6 +262,22 @@ describe('a WebSocket through the gateway', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it('when a WebSocket closes, then its lifetime stays out of the route’s latency histogram', async () => {
+    const latencies = () =>
+      registrySample(gateway.gateway.registry, 'gateway_request_duration_seconds', {
+        route: '/api/v1/chat/**',
+        le: '+Inf',
+      });
+    const before = await latencies();
+    await refusal('/api/v1/chat/refused', bearer());
+    const { ws, head } = await connect('/api/v1/chat/room-4', bearer());
+    ws.close();
+    await lineOf(head['x-request-id']);
+
+    // The refused handshake is a latency; the socket is not.
+    expect(await latencies()).toBe(before + 1);
+  });
+
   it('when the upstream answers the handshake with its own refusal, then the client gets that status and body', async () => {
     const answer = await refusal('/api/v1/chat/refused', bearer());
 
@@ -345,6 +368,18 @@ describe('handshakes the gateway refuses', () => {
 
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.body).code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('when handshakes keep failing, then the endpoint’s circuit opens and the gateway answers 503 itself', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < BREAKER_FAILURE_THRESHOLD; i += 1) {
+      statuses.push((await refusal('/api/v1/gone/socket')).status);
+    }
+    const answer = await refusal('/api/v1/gone/socket');
+
+    expect(statuses).toEqual(Array(BREAKER_FAILURE_THRESHOLD).fill(502));
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body).code).toBe('UPSTREAM_CIRCUIT_OPEN');
   });
 
   it('when the upstream does not answer the handshake within the route timeout, then 504 UPSTREAM_TIMEOUT', async () => {

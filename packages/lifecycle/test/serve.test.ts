@@ -1,8 +1,9 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '@portico/logging';
-import { createServiceApp, type Served, serve } from '../src/index.js';
+import { createServiceApp, type Served, serve, type UpgradeListener } from '../src/index.js';
 
 const logger = createLogger({ service: 'test-service', level: 'silent' });
 
@@ -136,5 +137,104 @@ describe('serve', () => {
     });
     await Promise.all([served.close(), served.close()]);
     expect(closes).toBe(1);
+  });
+});
+
+const UPGRADE_REQUEST =
+  'GET /chat HTTP/1.1\r\nhost: localhost\r\nconnection: Upgrade\r\nupgrade: echo\r\n\r\n';
+
+/** A raw client that asks for an upgrade and collects what comes back. */
+async function askUpgrade(served: Served, extra = '', options: { allowHalfOpen?: boolean } = {}) {
+  const { port } = new URL(served.url);
+  const socket: Socket = connect({ port: Number(port), host: '127.0.0.1', ...options });
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
+  const ended = once(socket, 'end');
+  socket.write(UPGRADE_REQUEST + extra);
+  return { socket, received: () => received, ended };
+}
+
+/** Switches to a protocol that echoes every byte, the bytes past the request's head first. */
+const echoUpgrade: UpgradeListener = (_req, socket, head) => {
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: echo\r\n\r\n');
+  socket.write(head);
+  socket.pipe(socket);
+};
+
+describe('serve with an upgrade listener', () => {
+  const plain = createServiceApp({
+    service: 'test-service',
+    logger,
+    readiness: {},
+    routes: () => {},
+  });
+
+  it('when a request asks for an upgrade, then the listener gets its socket and the bytes past its head', async () => {
+    const served = await serve(plain, { port: 0, host: '127.0.0.1', logger, upgrade: echoUpgrade });
+    const client = await askUpgrade(served, 'early');
+
+    while (!client.received().endsWith('early')) await once(client.socket, 'data');
+    expect(client.received()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    client.socket.destroy();
+    await served.close();
+  });
+
+  it('when there is no upgrade listener, then the request is served as an ordinary one', async () => {
+    const served = await serve(plain, { port: 0, host: '127.0.0.1', logger });
+    const reply = await new Promise<number>((resolve, reject) => {
+      request(`${served.url}/healthz`, { headers: { connection: 'Upgrade', upgrade: 'echo' } })
+        .on('response', (res) => resolve(res.statusCode ?? 0))
+        .on('error', reject)
+        .end();
+    });
+
+    expect(reply).toBe(200);
+    await served.close();
+  });
+
+  it('when closed with an upgraded socket open, then the socket is ended and the drain does not wait for it', async () => {
+    // Past the test's own timeout: only ending the socket lets close() finish.
+    const served = await serve(plain, {
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      drainMs: 60_000,
+      upgrade: echoUpgrade,
+    });
+    const client = await askUpgrade(served);
+    await once(client.socket, 'data');
+
+    const closed = served.close();
+    await client.ended;
+    client.socket.end();
+
+    await closed;
+    expect(client.socket.readyState).toBe('closed');
+  });
+
+  it('when an upgraded socket is not closed by its peer, then it is cut at the drain deadline', async () => {
+    const served = await serve(plain, {
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      drainMs: 200,
+      upgrade: (_req, socket) => {
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: echo\r\n\r\n',
+        );
+      },
+    });
+    const client = await askUpgrade(served, '', { allowHalfOpen: true });
+    await once(client.socket, 'data');
+
+    // server.close() waits for every socket it accepted: it resolves only once this one is cut.
+    await served.close();
+
+    await client.ended;
+    client.socket.destroy();
   });
 });
