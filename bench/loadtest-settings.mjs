@@ -49,6 +49,11 @@ function tracking(env) {
 }
 
 /** Digits only: Number() would take "1e3", "0x10", " 8" and "" as numbers. */
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ * @param {{ fallback: number; min: number; max: number }} bounds
+ */
 function wholeNumber(env, name, { fallback, min, max }) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -58,6 +63,7 @@ function wholeNumber(env, name, { fallback, min, max }) {
   return value;
 }
 
+/** @param {NodeJS.ProcessEnv} env */
 function gatewayUrl(env) {
   const raw = env.LOADTEST_URL || 'http://127.0.0.1:8080';
   let url;

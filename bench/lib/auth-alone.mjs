@@ -11,9 +11,11 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * its login throttle opened wide: for the benches that measure its password
  * hashing (`env` adds or overrides variables). Ctrl-C, and a watchdog after `budgetSeconds`, stop it and remove the
  * directory, so a run always ends; `stop()` does the same when the bench is done.
+ * @param {{ name: string; budgetSeconds: number; env?: Record<string, string> }} options
  */
 export async function startAuthAlone({ name, budgetSeconds, env = {} }) {
   const dataDir = mkdtempSync(join(tmpdir(), `portico-${name}-`));
+  /** @type {import('./child-service.mjs').Service | undefined} */
   let service;
   const cleanUp = async () => {
     await service?.stop();

@@ -20,6 +20,13 @@ export async function freePort() {
  * so the bench does not spend CPU reading it. The returned `stop()` is
  * idempotent; an `exit` hook kills the child even if the bench throws or is
  * interrupted, so no process outlives the run.
+ * @param {object} options
+ * @param {string} options.name the prefix of its output lines
+ * @param {string} options.entry
+ * @param {Record<string, string | undefined>} [options.env] added to this process's environment
+ * @param {string} [options.cwd]
+ * @param {string[]} [options.nodeArgs]
+ * @param {boolean} [options.discardStdout]
  */
 export function startService({ name, entry, env, cwd, nodeArgs = [], discardStdout = false }) {
   const child = spawn(process.execPath, [...nodeArgs, entry], {
@@ -27,6 +34,10 @@ export function startService({ name, entry, env, cwd, nodeArgs = [], discardStdo
     env: { ...process.env, ...env },
     stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
   });
+  /**
+   * @param {import('node:stream').Readable | null} stream
+   * @param {NodeJS.WritableStream} target
+   */
   const prefix = (stream, target) =>
     stream?.on('data', (chunk) => {
       for (const line of String(chunk).split('\n')) if (line) target.write(`[${name}] ${line}\n`);
@@ -57,7 +68,14 @@ export function startService({ name, entry, env, cwd, nodeArgs = [], discardStdo
   return { child, exit, stop, hasExited: () => exited };
 }
 
+/** @typedef {ReturnType<typeof startService>} Service */
+
 /** Polls `url` until it answers 200; fails fast if the child dies, and gives up after `timeoutMs`. */
+/**
+ * @param {string} url
+ * @param {Service} service
+ * @param {number} [timeoutMs]
+ */
 export async function waitForReady(url, service, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   let lastProblem = 'no answer yet';

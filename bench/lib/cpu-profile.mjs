@@ -4,7 +4,18 @@ import { fileURLToPath } from 'node:url';
 
 const META = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
+/**
+ * The parts of a V8 `.cpuprofile` read here.
+ * @typedef {{ functionName: string; url: string; lineNumber: number }} CallFrame
+ * @typedef {{ id: number; callFrame: CallFrame; children?: number[] }} ProfileNode
+ * @typedef {{ nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }} Profile
+ */
+
 /** `gateway/dist/app.js:42`, `pino (node_modules)`, `node:_http_outgoing:…`: where a frame lives. */
+/**
+ * @param {CallFrame} callFrame
+ * @param {string} repoRoot
+ */
 function placeOf(callFrame, repoRoot) {
   const { url, lineNumber } = callFrame;
   if (!url) return '';
@@ -14,6 +25,10 @@ function placeOf(callFrame, repoRoot) {
 }
 
 /** The package (or `node:` internals, or our own workspace) a frame belongs to. */
+/**
+ * @param {CallFrame} callFrame
+ * @param {string} repoRoot
+ */
 function ownerOf(callFrame, repoRoot) {
   const { url, functionName } = callFrame;
   if (!url) return META.has(`(${functionName.replace(/[()]/g, '')})`) ? functionName : '(native)';
@@ -28,14 +43,21 @@ function ownerOf(callFrame, repoRoot) {
  * Self time (and inclusive time) per function from a V8 `.cpuprofile`: each
  * sample's time delta is charged to the frame it landed in (self) and once to
  * every distinct function on its stack (inclusive).
+ * @param {string} file
+ * @param {string} repoRoot
+ * @param {number} [top] how many functions each table lists
  */
 export function summarizeCpuProfile(file, repoRoot, top = 25) {
+  /** @type {Profile} */
   const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Every sample and every parent names a node of the same profile.
+  const nodeOf = (/** @type {number} */ id) => /** @type {ProfileNode} */ (byId.get(id));
   const parents = new Map();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parents.set(child, node.id);
 
+  /** @param {ProfileNode} node */
   const keyOf = (node) => {
     const name = node.callFrame.functionName || '(anonymous)';
     const place = placeOf(node.callFrame, repoRoot);
@@ -48,7 +70,7 @@ export function summarizeCpuProfile(file, repoRoot, top = 25) {
   let idle = 0;
   profile.samples.forEach((id, index) => {
     const delta = profile.timeDeltas[index] ?? 0;
-    const node = nodes.get(id);
+    const node = nodeOf(id);
     total += delta;
     if (node.callFrame.functionName === '(idle)') {
       idle += delta;
@@ -60,7 +82,7 @@ export function summarizeCpuProfile(file, repoRoot, top = 25) {
     owners.set(owner, (owners.get(owner) ?? 0) + delta);
     const seen = new Set();
     for (let at = id; at !== undefined; at = parents.get(at)) {
-      const frameKey = keyOf(nodes.get(at));
+      const frameKey = keyOf(nodeOf(at));
       if (seen.has(frameKey)) continue;
       seen.add(frameKey);
       inclusive.set(frameKey, (inclusive.get(frameKey) ?? 0) + delta);

@@ -6,6 +6,10 @@ import { Agent, request } from 'node:http';
  * test shares with it. Resolves `{status, body, ms}`; status 0 for a network
  * error or a timeout (never rejects).
  */
+/**
+ * @param {string} base
+ * @param {{ maxSockets?: number; timeoutMs?: number }} [options]
+ */
 export function createJsonClient(base, { maxSockets = 256, timeoutMs = 10_000 } = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets, scheduling: 'lifo' });
   const target = new URL(base);
@@ -37,6 +41,7 @@ export function createJsonClient(base, { maxSockets = 256, timeoutMs = 10_000 } 
           },
         },
         (res) => {
+          /** @type {Buffer[]} */
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
           res.on('end', () => {

@@ -1,13 +1,19 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Nearest-rank percentile of an ascending array; NaN when empty. */
+/**
+ * Nearest-rank percentile of an ascending array; NaN when empty.
+ * @param {number[]} sorted
+ * @param {number} p
+ * @returns {number}
+ */
 export function percentile(sorted, p) {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  return /** @type {number} */ (sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]);
 }
 
+/** @param {readonly number[]} latenciesMs */
 export function summarize(latenciesMs) {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const sum = sorted.reduce((total, value) => total + value, 0);
@@ -21,6 +27,13 @@ export function summarize(latenciesMs) {
   };
 }
 
+/**
+ * @param {Agent} agent
+ * @param {string} url
+ * @param {number} timeoutMs
+ * @param {string | undefined} post
+ * @returns {Promise<{ status?: number; error?: string; ms: number }>}
+ */
 function requestOnce(agent, url, timeoutMs, post) {
   return new Promise((resolve) => {
     const started = performance.now();

@@ -8,6 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * The load generator: wrk (Debian's package; C, one thread, so it leaves the
  * CPU to the processes under test) when it is installed, else autocannon in a
  * process of its own. BENCH_LOAD_GENERATOR=wrk|autocannon forces one.
+ * @returns {'wrk' | 'autocannon'}
  */
 export function chooseLoadGenerator(wanted = process.env.BENCH_LOAD_GENERATOR ?? 'auto') {
   if (!['auto', 'wrk', 'autocannon'].includes(wanted)) {
@@ -21,6 +22,12 @@ export function chooseLoadGenerator(wanted = process.env.BENCH_LOAD_GENERATOR ??
 }
 
 /** Runs a child to completion, killing it if it outlives `limitMs`; resolves with its stdout. */
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {number} limitMs
+ * @returns {Promise<string>}
+ */
 export function runChild(command, args, limitMs) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,6 +53,15 @@ export function runChild(command, args, limitMs) {
   });
 }
 
+/**
+ * @typedef {{ url: string; headers: Record<string, string>; connections: number; seconds: number }} LoadOptions
+ * @typedef {{ requests: number; seconds: number; rps: number; p50: number; p90: number; p99: number; max: number; non2xx: number; errors: number }} LoadResult
+ */
+
+/**
+ * @param {LoadOptions} options
+ * @returns {Promise<LoadResult>}
+ */
 async function runWrk({ url, headers, connections, seconds }) {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
@@ -68,6 +84,10 @@ async function runWrk({ url, headers, connections, seconds }) {
   };
 }
 
+/**
+ * @param {LoadOptions} options
+ * @returns {Promise<LoadResult>}
+ */
 async function runAutocannon(options) {
   const out = await runChild(
     process.execPath,
@@ -81,6 +101,8 @@ async function runAutocannon(options) {
  * Drives `GET url` with `headers` on `connections` keep-alive connections for
  * `seconds`; latencies in ms. `non2xx` and `errors` must be 0 for the figures
  * to mean anything.
+ * @param {'wrk' | 'autocannon'} tool
+ * @param {LoadOptions} options
  */
 export function runLoad(tool, options) {
   return tool === 'wrk' ? runWrk(options) : runAutocannon(options);

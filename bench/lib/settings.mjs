@@ -1,4 +1,10 @@
-/** A whole number from the environment, bounded so no setting makes a run unbounded. */
+/**
+ * A whole number from the environment, bounded so no setting makes a run unbounded.
+ * @param {string} name
+ * @param {number} fallback
+ * @param {number} min
+ * @param {number} max
+ */
 export function setting(name, fallback, min, max) {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
