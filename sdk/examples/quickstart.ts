@@ -22,7 +22,7 @@ export async function main(baseUrl: string, log: (line: string) => void) {
   if (!product) throw new Error('no product in stock (npm start seeds demo products)');
 
   let order = unwrap(
-    await portico.orders.POST('/api/v1/orders', {
+    await portico.orders.POST('/api/v2/orders', {
       params: { header: { 'Idempotency-Key': randomUUID() } },
       body: { items: [{ sku: product.sku, quantity: 1 }] },
     }),
