@@ -19,6 +19,10 @@ const EXPOSE_HEADERS = [
   'RateLimit-Reset',
   'Retry-After',
   'Location',
+  // A deprecated route's (routing/deprecation.ts): a browser client can warn its developers too.
+  'Deprecation',
+  'Sunset',
+  'Link',
 ].join(', ');
 /** Browsers cap this anyway (Chromium at 2 h); 10 min keeps a changed allow-list quick to apply. */
 const PREFLIGHT_MAX_AGE_SECONDS = '600';

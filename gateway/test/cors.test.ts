@@ -89,6 +89,9 @@ describe('CORS', () => {
       'ratelimit-reset',
       'retry-after',
       'location',
+      'deprecation',
+      'sunset',
+      'link',
     ]) {
       expect(exposed).toContain(name);
     }
