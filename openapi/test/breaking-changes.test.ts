@@ -95,7 +95,7 @@ async function check(change: (spec: Spec) => void) {
 const thing = (spec: Spec) => spec.components.schemas.Thing;
 const newThing = (spec: Spec) => spec.components.schemas.NewThing;
 
-describe('the breaking-change check (openapi/scripts/breaking-changes.mjs)', () => {
+describe('the breaking-change check (openapi/scripts/breaking-changes.mjs, spec-diff.mjs)', () => {
   it('when a spec only grows (a new path, an optional field and parameter, a wider request enum and limit), then it passes', async () => {
     const result = await check((spec) => {
       spec.paths['/api/v2/things'] = spec.paths['/api/v1/things'];
