@@ -8,12 +8,9 @@ import {
   startEventBus,
   subscribe,
 } from '@portico/events';
-import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
-import type { Logger } from '@portico/logging';
-import { specPath } from '@portico/openapi';
+import { createServiceFrame, type ServiceDeps } from '@portico/lifecycle';
 import { createRevocationList, createTokenVerifier } from '@portico/token-auth';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { AuthConfig } from './config.js';
 import { createAccountRepository } from './data/account-repository.js';
 import { createAuthorizationCodeRepository } from './data/authorization-code-repository.js';
@@ -52,17 +49,7 @@ import { revocationRoutes } from './routes/revocation.routes.js';
 /** Accepted clock difference between issuer and verifiers; retired keys outlive their tokens by it. */
 const CLOCK_SKEW_SECONDS = 30;
 
-export type AuthDeps = {
-  /** Aborted when the server starts draining: the event feed's long polls end early. */
-  draining?: AbortSignal;
-  config: AuthConfig;
-  database: Database<AuthDatabase>;
-  logger: Logger;
-  redis?: Redis;
-  now?: () => number;
-  /** Tests turn this on so a response that breaks openapi/auth.yaml fails them. */
-  validateResponses?: boolean;
-};
+export type AuthDeps = ServiceDeps<AuthConfig, AuthDatabase>;
 
 export type AuthService = {
   app: Express;
@@ -200,20 +187,12 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
   const redis = deps.redis;
   const events = startAuthEvents({ deps, db, outbox, issuer, now });
 
-  const app = createServiceApp({
+  const frame = createServiceFrame(deps, {
     service: 'auth-service',
-    logger,
-    trustProxy: config.TRUST_PROXY,
-    readiness: {
-      database: database.ping,
-      ...(redis && { redis: () => redis.ping() }),
-    },
+    spec: 'auth',
+    // The issuer verifies with its own key ring: it follows no other service for keys.
+    verifier,
     routes: (app) => {
-      app.use(
-        validateAgainstSpec(specPath('auth'), {
-          validateResponses: deps.validateResponses ?? false,
-        }),
-      );
       app.use(
         keyRoutes({
           keyRing,
@@ -279,19 +258,20 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       );
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
+    close: async () => {
+      await Promise.all([events.stop(), peerRevocations?.stop()]);
+      revocationList.close();
+    },
   });
   return {
     app: registrationGate({
-      service: app,
+      service: frame.app,
       throttle: registrations,
       trustProxy: config.TRUST_PROXY,
       logger,
     }),
     keyRing,
-    stop: async () => {
-      await Promise.all([events.stop(), peerRevocations?.stop()]);
-      revocationList.close();
-    },
+    stop: frame.close,
   };
 }
 

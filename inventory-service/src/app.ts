@@ -1,18 +1,8 @@
-import { type Database, migrateToLatest } from '@portico/db';
-import {
-  createFeedClient,
-  createOutbox,
-  createServiceVerifier,
-  eventFeedRoutes,
-  startEventBus,
-} from '@portico/events';
+import { migrateToLatest } from '@portico/db';
+import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
 import { createServiceTokenProvider } from '@portico/http-client';
-import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
-import type { Logger } from '@portico/logging';
-import { specPath } from '@portico/openapi';
+import { createServiceFrame, type FramedService, type ServiceDeps } from '@portico/lifecycle';
 import { requireAuth } from '@portico/token-auth';
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { InventoryConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createProductRepository } from './data/product-repository.js';
@@ -24,24 +14,13 @@ import { ORDER_SOURCE } from './domain/saga-contracts.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { productRoutes } from './routes/products.routes.js';
 
-export type InventoryDeps = {
-  /** Aborted when the server starts draining: the event feed's long polls end early. */
-  draining?: AbortSignal;
-  config: InventoryConfig;
-  database: Database<InventoryDatabase>;
-  logger: Logger;
-  redis?: Redis;
-  now?: () => number;
-  validateResponses?: boolean;
-};
+export type InventoryDeps = ServiceDeps<InventoryConfig, InventoryDatabase>;
 
 /**
  * Builds the inventory service on its database (migrated, and seeded when
  * asked) and starts its side of the order saga; server.ts listens.
  */
-export async function createInventoryService(
-  deps: InventoryDeps,
-): Promise<{ app: Express; close: () => Promise<void> }> {
+export async function createInventoryService(deps: InventoryDeps): Promise<FramedService> {
   const { config, database, logger, redis } = deps;
   const now = deps.now ?? Date.now;
   await migrateToLatest(database.db, migrations);
@@ -69,23 +48,11 @@ export async function createInventoryService(
     outbox,
     consume: { handlers: orderEventHandlers(now), feeds: { [ORDER_SOURCE]: orderFeed } },
   });
-  const { verifier, close: closeVerifier } = createServiceVerifier({
-    config,
-    logger,
-    redis: redis,
-  });
 
-  const app = createServiceApp({
+  return createServiceFrame(deps, {
     service: 'inventory-service',
-    logger,
-    trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping, ...(redis && { redis: () => redis.ping() }) },
-    routes: (app) => {
-      app.use(
-        validateAgainstSpec(specPath('inventory'), {
-          validateResponses: deps.validateResponses ?? false,
-        }),
-      );
+    spec: 'inventory',
+    routes: (app, verifier) => {
       app.use('/api/v1/inventory/products', productRoutes({ products, verifier }));
       app.use('/internal/v1', requireAuth(verifier));
       app.use(
@@ -94,12 +61,9 @@ export async function createInventoryService(
       );
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
-  });
-  return {
-    app,
     close: async () => {
       await events.stop();
-      await Promise.all([orderFeed.close(), closeVerifier()]);
+      await orderFeed.close();
     },
-  };
+  });
 }

@@ -7,5 +7,5 @@ await runService<ReturnType<typeof readConfig>, InventoryDatabase>({
   service: 'inventory-service',
   database: 'inventory',
   readConfig,
-  create: (parts) => createInventoryService(parts),
+  create: createInventoryService,
 });

@@ -1,19 +1,9 @@
-import { type Database, migrateToLatest } from '@portico/db';
-import {
-  createFeedClient,
-  createOutbox,
-  createServiceVerifier,
-  eventFeedRoutes,
-  startEventBus,
-} from '@portico/events';
+import { migrateToLatest } from '@portico/db';
+import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
 import { createServiceTokenProvider } from '@portico/http-client';
-import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
-import type { Logger } from '@portico/logging';
-import { specPath } from '@portico/openapi';
+import { createServiceFrame, type FramedService, type ServiceDeps } from '@portico/lifecycle';
 import { requireAuth } from '@portico/token-auth';
 import { createUserDirectory } from '@portico/user-directory';
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { OrderConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createOrderRepository } from './data/order-repository.js';
@@ -25,21 +15,10 @@ import { orderRoutes } from './routes/orders.routes.js';
 import { ordersV2Routes } from './routes/orders-v2.routes.js';
 import { createStreamSlots } from './routes/stream-slots.js';
 
-export type OrderDeps = {
-  /** Aborted when the server starts draining: the event feed's long polls end early. */
-  draining?: AbortSignal;
-  config: OrderConfig;
-  database: Database<OrderDatabase>;
-  logger: Logger;
-  redis?: Redis;
-  now?: () => number;
-  validateResponses?: boolean;
-};
+export type OrderDeps = ServiceDeps<OrderConfig, OrderDatabase>;
 
 /** Builds the order service on its database (migrated here) and starts its saga; server.ts listens. */
-export async function createOrderService(
-  deps: OrderDeps,
-): Promise<{ app: Express; close: () => Promise<void> }> {
+export async function createOrderService(deps: OrderDeps): Promise<FramedService> {
   const { config, database, logger, redis } = deps;
   const now = deps.now ?? Date.now;
   await migrateToLatest(database.db, migrations);
@@ -96,37 +75,22 @@ export async function createOrderService(
   });
   // Open event streams end when draining starts, or they would hold the drain.
   deps.draining?.addEventListener('abort', slots.endAll, { once: true });
-  const { verifier, close: closeVerifier } = createServiceVerifier({
-    config,
-    logger,
-    redis: redis,
-  });
 
-  const app = createServiceApp({
+  return createServiceFrame(deps, {
     service: 'order-service',
-    logger,
-    trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping, ...(redis && { redis: () => redis.ping() }) },
-    routes: (app) => {
-      app.use(
-        validateAgainstSpec(specPath('order'), {
-          validateResponses: deps.validateResponses ?? false,
-        }),
-      );
+    spec: 'order',
+    routes: (app, verifier) => {
       app.use(requireAuth(verifier));
       app.use('/api/v1/orders', orderRoutes({ orders, repository, watch, slots }));
       app.use('/api/v2/orders', ordersV2Routes({ orders, repository }));
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
-  });
-  return {
-    app,
     close: async () => {
       slots.endAll();
       watch.stop();
       await timeouts.stop();
       await events.stop();
-      await Promise.all([users.close(), inventoryFeed.close(), closeVerifier()]);
+      await Promise.all([users.close(), inventoryFeed.close()]);
     },
-  };
+  });
 }

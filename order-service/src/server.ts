@@ -7,5 +7,5 @@ await runService<ReturnType<typeof readConfig>, OrderDatabase>({
   service: 'order-service',
   database: 'order',
   readConfig,
-  create: (parts) => createOrderService(parts),
+  create: createOrderService,
 });

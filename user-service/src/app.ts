@@ -1,18 +1,8 @@
-import { type Database, migrateToLatest } from '@portico/db';
-import {
-  createFeedClient,
-  createOutbox,
-  createServiceVerifier,
-  eventFeedRoutes,
-  startEventBus,
-} from '@portico/events';
+import { migrateToLatest } from '@portico/db';
+import { createFeedClient, createOutbox, eventFeedRoutes, startEventBus } from '@portico/events';
 import { createServiceClient, createServiceTokenProvider } from '@portico/http-client';
-import { createServiceApp, validateAgainstSpec } from '@portico/lifecycle';
-import type { Logger } from '@portico/logging';
-import { specPath } from '@portico/openapi';
+import { createServiceFrame, type FramedService, type ServiceDeps } from '@portico/lifecycle';
 import { requireAuth } from '@portico/token-auth';
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { UserConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createProfileRepository } from './data/profile-repository.js';
@@ -21,21 +11,10 @@ import { authEventHandlers, createProfiles } from './domain/profiles.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 
-export type UserDeps = {
-  /** Aborted when the server starts draining: the event feed's long polls end early. */
-  draining?: AbortSignal;
-  config: UserConfig;
-  database: Database<UserDatabase>;
-  logger: Logger;
-  redis?: Redis;
-  now?: () => number;
-  validateResponses?: boolean;
-};
+export type UserDeps = ServiceDeps<UserConfig, UserDatabase>;
 
 /** Builds the user service on its database (migrated here) and starts its events; server.ts listens. */
-export async function createUserService(
-  deps: UserDeps,
-): Promise<{ app: Express; close: () => Promise<void> }> {
+export async function createUserService(deps: UserDeps): Promise<FramedService> {
   const { config, database, logger } = deps;
   const now = deps.now ?? Date.now;
   await migrateToLatest(database.db, migrations);
@@ -72,35 +51,19 @@ export async function createUserService(
     outbox,
     consume: { handlers: authEventHandlers(now), feeds: { auth: authFeed } },
   });
-  const { verifier, close: closeVerifier } = createServiceVerifier({
-    config,
-    logger,
-    redis: deps.redis,
-  });
-  const redis = deps.redis;
 
-  const app = createServiceApp({
+  return createServiceFrame(deps, {
     service: 'user-service',
-    logger,
-    trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping, ...(redis && { redis: () => redis.ping() }) },
-    routes: (app) => {
-      app.use(
-        validateAgainstSpec(specPath('user'), {
-          validateResponses: deps.validateResponses ?? false,
-        }),
-      );
+    spec: 'user',
+    routes: (app, verifier) => {
       app.use(requireAuth(verifier));
       app.use('/api/v1/users', userRoutes(profiles));
       app.use('/internal/v1', internalRoutes(profiles));
       app.use('/internal/v1', eventFeedRoutes(outbox, deps.draining));
     },
-  });
-  return {
-    app,
     close: async () => {
       await events.stop();
-      await Promise.all([auth.close(), authFeed.close(), closeVerifier()]);
+      await Promise.all([auth.close(), authFeed.close()]);
     },
-  };
+  });
 }

@@ -7,5 +7,5 @@ await runService<ReturnType<typeof readConfig>, UserDatabase>({
   service: 'user-service',
   database: 'user',
   readConfig,
-  create: (parts) => createUserService(parts),
+  create: createUserService,
 });

@@ -11,6 +11,12 @@ export { connectRedis } from './redis-client.js';
 export { runService, type ServiceConfig, type ServiceParts } from './run-service.js';
 export { type Served, type ServeOptions, serve, type UpgradeListener } from './serve.js';
 export { createServiceApp, type ServiceAppOptions } from './service-app.js';
+export {
+  createServiceFrame,
+  type FramedService,
+  type ServiceDeps,
+  type ServiceFrameOptions,
+} from './service-frame.js';
 export type {
   PathParamsOf,
   RequestBodyOf,
