@@ -92,6 +92,17 @@ describe('routes file', () => {
     ]);
   });
 
+  it('when a route sets websocket, then it must be true or false', () => {
+    const problems = problemsOf('websocket.yaml', `${VALID}    websocket: yes please\n`);
+    const spec = loadRoutesFile(
+      files.write('websocket-ok.yaml', `${VALID}    websocket: true\n`),
+      VARS,
+    );
+
+    expect(problems).toEqual(['FILE:8:16: routes[0].websocket must be true or false']);
+    expect(spec.routes[0]?.websocket).toBe(true);
+  });
+
   it('when a route names no path, an unknown key or an unknown upstream, then each is one line', () => {
     const problems = problemsOf(
       'shape.yaml',

@@ -5,7 +5,7 @@ import {
   type IncomingMessage,
   type Server,
 } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, connect as connectTcp, type Socket } from 'node:net';
 import { createLogger } from '@portico/logging';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
@@ -31,6 +31,8 @@ const BREAKER_FAILURE_THRESHOLD = 3;
 type ChatService = {
   url: string;
   handshakes: IncomingHttpHeaders[];
+  /** The targets of the ordinary requests it answered. */
+  requests: string[];
   /** The upstream side of every WebSocket opened, to watch it close. */
   sockets: WebSocket[];
   close: () => Promise<void>;
@@ -39,9 +41,11 @@ type ChatService = {
 async function startChatService(): Promise<ChatService> {
   const wss = new WebSocketServer({ noServer: true });
   const handshakes: IncomingHttpHeaders[] = [];
+  const requests: string[] = [];
   const sockets: WebSocket[] = [];
   const held: Socket[] = [];
   const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`plain ${req.headers.upgrade ?? ''}`);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -67,6 +71,7 @@ async function startChatService(): Promise<ChatService> {
   return {
     url: `http://127.0.0.1:${port}`,
     handshakes,
+    requests,
     sockets,
     close: async () => {
       for (const socket of held) socket.destroy();
@@ -169,6 +174,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   chat.handshakes.length = 0;
+  chat.requests.length = 0;
 });
 
 const wsUrl = (base: string, path: string) => `${base.replace(/^http/, 'ws')}${path}`;
@@ -389,6 +395,40 @@ describe('handshakes the gateway refuses', () => {
     expect(JSON.parse(answer.body).code).toBe('UPSTREAM_TIMEOUT');
     expect(chat.handshakes).toHaveLength(1);
   });
+});
+
+/** Writes `raw` on a new connection to the gateway; resolves with all it answered once it closes. */
+async function rawExchange(raw: string): Promise<string> {
+  const { port } = new URL(gateway.url);
+  const socket = connectTcp(Number(port), '127.0.0.1');
+  let answer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    answer += chunk;
+  });
+  socket.write(raw);
+  await once(socket, 'close');
+  return answer;
+}
+
+describe('requests smuggled behind an upgrade', () => {
+  const smuggled = 'GET /api/v1/plain/smuggled HTTP/1.1\r\nhost: localhost\r\n\r\n';
+
+  // h2c is served as an ordinary request; a handshake on a route without websocket: true is a 400.
+  it.each([
+    ['h2c', 200],
+    ['websocket', 400],
+  ])(
+    'when an Upgrade: %s request has another pipelined behind it, then only the first is answered (%i)',
+    async (protocol, status) => {
+      const answer = await rawExchange(
+        `GET /api/v1/plain/first HTTP/1.1\r\nhost: localhost\r\nconnection: Upgrade\r\nupgrade: ${protocol}\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n${smuggled}`,
+      );
+
+      expect(answer.match(/^HTTP\/1\.1 \d{3}/gm)).toEqual([`HTTP/1.1 ${status}`]);
+      expect(chat.requests).not.toContain('/api/v1/plain/smuggled');
+    },
+  );
 });
 
 describe('the idle timeout', () => {
