@@ -4,7 +4,7 @@
 // again while a bounded flood of registrations hits the same door, and prints
 // both side by side with what the flood was answered (201 accepted, 503
 // AUTH_BUSY refused at once, 429 over a budget). The flood runs in a process of
-// its own, so the sampler's timings are the server's, not its own event loop's.
+// its own (lib/registration-flood.mjs: wrk when installed, else autocannon).
 //
 // Env (all optional): BENCH_FLOOD_SECONDS (10), BENCH_IDLE_SECONDS (5),
 // BENCH_CONNECTIONS (200), BENCH_LOGIN_INTERVAL_MS (50),
@@ -14,15 +14,16 @@
 // BENCH_FLOOD_TARGET (`auth`: the built auth service alone, the default;
 // `gateway`: the whole of Portico, flood and logins both through the gateway
 // with its shipped per-address RATE_LIMIT_PER_MINUTE, the flood from 127.0.0.1
-// and the user from 127.0.0.2, as two clients the gateway counts apart).
+// and the user from 127.0.0.2, as two clients the gateway counts apart),
+// BENCH_LOAD_GENERATOR (`wrk` or `autocannon` for the flood; the default picks wrk when installed).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAuthAlone } from './lib/auth-alone.mjs';
 import { sampleLatency } from './lib/latency-sampler.mjs';
-import { runChild } from './lib/load-generator.mjs';
 import { startPortico } from './lib/portico-processes.mjs';
+import { registrationFlood } from './lib/registration-flood.mjs';
 import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -81,21 +82,6 @@ async function startTarget() {
   return { base: portico.gateway, localAddress: USER_ADDRESS, stop: portico.stop };
 }
 
-/** The flood, from 127.0.0.1 in a child process, bounded by BENCH_FLOOD_SECONDS. */
-async function registrationFlood(base) {
-  const options = {
-    url: `${base}/api/v1/auth/register`,
-    connections: settings.connections,
-    seconds: settings.floodSeconds,
-  };
-  const out = await runChild(
-    process.execPath,
-    [join(benchDir, 'lib/register-flood-child.mjs'), JSON.stringify(options)],
-    (settings.floodSeconds + 30) * 1000,
-  );
-  return JSON.parse(out);
-}
-
 let target;
 
 const DOORS = {
@@ -134,7 +120,11 @@ async function main() {
   );
   const stop = new AbortController();
   const during = logins(settings.floodSeconds * 1000 + 5000, stop.signal);
-  const flood = await registrationFlood(base);
+  const flood = await registrationFlood({
+    url: `${base}/api/v1/auth/register`,
+    connections: settings.connections,
+    seconds: settings.floodSeconds,
+  });
   stop.abort();
   const underFlood = await during;
 
@@ -152,6 +142,7 @@ async function main() {
       ratio: { p50: underFlood.p50 / idle.p50, p99: underFlood.p99 / idle.p99 },
     },
     flood: {
+      generator: flood.tool,
       requests: flood.requests,
       statusCodes,
       accepted: statusCodes['201'] ?? 0,
@@ -173,7 +164,7 @@ async function main() {
       `  idle (${settings.idleSeconds} s)     ${sampled(idle)}`,
       `  under flood        ${sampled(underFlood)}`,
       `  flood/idle         p50 ×${round(result.logins.ratio.p50, 2)}   p99 ×${round(result.logins.ratio.p99, 2)}`,
-      `Registration flood: ${result.flood.requests} requests, ${JSON.stringify(statusCodes)}, errors ${flood.errors}, timeouts ${flood.timeouts}`,
+      `Registration flood (${flood.tool}): ${result.flood.requests} requests, ${JSON.stringify(statusCodes)}, errors ${flood.errors}, timeouts ${flood.timeouts}`,
       `  answered in        p50 ${ms(flood.p50)}   p99 ${ms(flood.p99)}`,
       `  load average       ${loadBefore} before, ${result.environment.loadAverage.after} after`,
       '',

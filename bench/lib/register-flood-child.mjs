@@ -1,7 +1,6 @@
-// The registration flood in a process of its own, so its 200 connections do
-// not share an event loop with the sampler timing the user's logins (they
-// did: the sampler's own delay was counted as the server's). Every request
-// registers a new email. Prints one JSON summary on stdout.
+// The registration flood with autocannon, in a process of its own (see
+// registration-flood.mjs). Every request registers a new email. Prints one
+// JSON summary on stdout.
 import autocannon from 'autocannon';
 
 const { url, connections, seconds } = JSON.parse(process.argv[2]);
