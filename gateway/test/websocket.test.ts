@@ -248,6 +248,12 @@ describe('a WebSocket through the gateway', () => {
   });
 
   it('when the socket closes, then one log line and one sample name the route with status 101', async () => {
+    const upgrades = () =>
+      registrySample(gateway.gateway.registry, 'gateway_requests_total', {
+        route: '/api/v1/chat/**',
+        status: '101',
+      });
+    const before = await upgrades();
     const { ws, head } = await connect('/api/v1/chat/room-3', bearer());
     expect(await echo(ws, 'hi')).toBe('echo:hi');
     ws.close();
@@ -260,12 +266,8 @@ describe('a WebSocket through the gateway', () => {
       status: 101,
       msg: 'request completed',
     });
-    expect(
-      await registrySample(gateway.gateway.registry, 'gateway_requests_total', {
-        route: '/api/v1/chat/**',
-        status: '101',
-      }),
-    ).toBeGreaterThanOrEqual(1);
+    // An earlier test's socket may close meanwhile: at least this one was counted.
+    expect(await upgrades()).toBeGreaterThan(before);
   });
 
   it('when a WebSocket closes, then its lifetime stays out of the route’s latency histogram', async () => {

@@ -87,6 +87,9 @@ function upgradedSockets() {
     add(socket: Duplex): void {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
+      // Node no longer listens for its errors once it hands it over: without
+      // this, a reset on a socket whose listener added none would throw.
+      socket.on('error', () => socket.destroy());
     },
     /** Half-closes each (its protocol's peer sees the end), so a proxied one closes both ways. */
     end(): void {
