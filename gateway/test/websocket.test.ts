@@ -62,7 +62,10 @@ async function startChatService(): Promise<ChatService> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.push(ws);
-      ws.on('message', (data) => ws.send(`echo:${String(data)}`));
+      ws.on('message', (data) => {
+        if (String(data) === 'leave') ws.close(4000, 'bye');
+        else ws.send(`echo:${String(data)}`);
+      });
     });
   });
   server.listen(0, '127.0.0.1');
@@ -94,7 +97,12 @@ async function closedPort(): Promise<number> {
 
 const routesFile = (chatUrl: string, deadUrl: string) => `
 upstreams:
-${upstreamsYaml({ 'chat-service': chatUrl, 'dead-service': deadUrl, 'gone-service': deadUrl })}
+${upstreamsYaml({
+  'chat-service': chatUrl,
+  'dead-service': deadUrl,
+  'gone-service': deadUrl,
+  'replicated-chat': [deadUrl, chatUrl],
+})}
 routes:
   - prefix: /api/v1/chat
     upstream: chat-service
@@ -118,6 +126,11 @@ routes:
     upstream: gone-service
     access: public
     retries: 0
+    websocket: true
+  - prefix: /api/v1/replicated-chat
+    upstream: replicated-chat
+    access: public
+    retries: 1
     websocket: true
   - prefix: /api/v1/plain
     upstream: chat-service
@@ -284,6 +297,28 @@ describe('a WebSocket through the gateway', () => {
 
     // The refused handshake is a latency; the socket is not.
     expect(await latencies()).toBe(before + 1);
+  });
+
+  it('when the upstream closes the WebSocket, then its close frame reaches the client and both sockets close', async () => {
+    const { ws } = await connect('/api/v1/chat/room-5', bearer());
+    const upstreamSide = chat.sockets.at(-1)!;
+    ws.send('leave');
+
+    const [code, reason] = await once(ws, 'close');
+    expect(code).toBe(4000);
+    expect(String(reason)).toBe('bye');
+    if (upstreamSide.readyState !== WebSocket.CLOSED) await once(upstreamSide, 'close');
+    expect(upstreamSide.readyState).toBe(WebSocket.CLOSED);
+  });
+
+  it('when one of the upstream’s endpoints is down, then every handshake still opens, on the other', async () => {
+    // Round-robin puts one of the two on the dead endpoint first: its retry goes to the live one.
+    for (const room of ['a', 'b']) {
+      const { ws } = await connect(`/api/v1/replicated-chat/${room}`);
+      expect(await echo(ws, room)).toBe(`echo:${room}`);
+      ws.close();
+    }
+    expect(chat.handshakes).toHaveLength(2);
   });
 
   it('when the upstream answers the handshake with its own refusal, then the client gets that status and body', async () => {
