@@ -30,7 +30,7 @@ import { createRotationThrottle } from './domain/rotation-throttle.js';
 import { createSessions } from './domain/sessions.js';
 import { createTokenInspection } from './domain/token-inspection.js';
 import { createTokenIssuer } from './domain/token-issuer.js';
-import { userEventHandlers } from './domain/user-events.js';
+import { userEventHandlers } from './domain/user-event-handlers.js';
 import { createAuthorizationCodes } from './oauth/authorization-codes.js';
 import { defaultOAuthClients } from './oauth/client-config.js';
 import { createOAuthClients } from './oauth/clients.js';

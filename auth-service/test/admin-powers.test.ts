@@ -27,7 +27,7 @@ describe('admin powers on /api/v1/auth/**', () => {
 
   it('when an admin is disabled after their token was issued, then rotating with it is a 403 ACCOUNT_DISABLED and no key changes', async () => {
     const token = (await login(auth.url, ADMIN)).access_token;
-    // What the `user.disabled` event leaves behind (src/domain/user-events.ts).
+    // What the `user.disabled` event leaves behind (src/domain/user-event-handlers.ts).
     await setAdmin(auth, { status: 'disabled' });
     const before = await signingKids(auth);
     const res = await rotate(auth.url, token);

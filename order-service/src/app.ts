@@ -8,9 +8,10 @@ import type { OrderConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createOrderRepository } from './data/order-repository.js';
 import type { OrderDatabase } from './data/schema.js';
+import { inventoryEventHandlers } from './domain/inventory-event-handlers.js';
 import { createOrderWatch } from './domain/order-watch.js';
 import { createOrders } from './domain/orders.js';
-import { sagaEventHandlers, startSagaTimeouts } from './domain/saga.js';
+import { startSagaTimeouts } from './domain/saga.js';
 import { orderRoutes } from './routes/orders.routes.js';
 import { ordersV2Routes } from './routes/orders-v2.routes.js';
 import { createStreamSlots } from './routes/stream-slots.js';
@@ -54,7 +55,7 @@ export async function createOrderService(deps: OrderDeps): Promise<FramedService
     logger,
     redis,
     outbox,
-    consume: { handlers: sagaEventHandlers(now), feeds: { inventory: inventoryFeed } },
+    consume: { handlers: inventoryEventHandlers(now), feeds: { inventory: inventoryFeed } },
   });
   const timeouts = startSagaTimeouts({
     outbox,

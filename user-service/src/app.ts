@@ -7,7 +7,8 @@ import type { UserConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { createProfileRepository } from './data/profile-repository.js';
 import type { UserDatabase } from './data/schema.js';
-import { authEventHandlers, createProfiles } from './domain/profiles.js';
+import { authEventHandlers } from './domain/auth-event-handlers.js';
+import { createProfiles } from './domain/profiles.js';
 import { internalRoutes } from './routes/internal.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 

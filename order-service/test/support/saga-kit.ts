@@ -7,8 +7,9 @@ import type { Kysely } from 'kysely';
 import { migrations } from '../../src/data/migrations.js';
 import { createOrderRepository } from '../../src/data/order-repository.js';
 import type { OrderDatabase } from '../../src/data/schema.js';
+import { inventoryEventHandlers } from '../../src/domain/inventory-event-handlers.js';
 import { createOrders, type Orders } from '../../src/domain/orders.js';
-import { sagaEventHandlers, startSagaTimeouts } from '../../src/domain/saga.js';
+import { startSagaTimeouts } from '../../src/domain/saga.js';
 
 export type Line = { sku: string; quantity: number };
 
@@ -57,7 +58,7 @@ export async function openSagaKit(
   return {
     db,
     orders,
-    inbox: createInbox({ db, handlers: sagaEventHandlers(now), outbox }),
+    inbox: createInbox({ db, handlers: inventoryEventHandlers(now), outbox }),
     active,
     advance: (ms) => {
       clock += ms;

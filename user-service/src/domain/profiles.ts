@@ -1,5 +1,5 @@
 import { NotFoundError } from '@portico/errors';
-import type { Handlers, Outbox } from '@portico/events';
+import type { Outbox } from '@portico/events';
 import type { ServiceClient } from '@portico/http-client';
 import type { components } from '@portico/openapi/auth';
 import {
@@ -81,13 +81,3 @@ export function createProfiles(deps: {
 }
 
 export type Profiles = ReturnType<typeof createProfiles>;
-
-/** What the user service does with the auth service's events. */
-export function authEventHandlers(now: () => number): Handlers<UserDatabase> {
-  return {
-    'user.registered': async (trx, event) => {
-      const { id, email, name } = event.data as { id: string; email: string; name: string };
-      await createProfileRepository(trx, now).insertIfAbsent({ id, email, name, status: 'active' });
-    },
-  };
-}
