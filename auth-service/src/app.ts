@@ -95,6 +95,7 @@ export async function createAuthService(deps: AuthDeps): Promise<AuthService> {
       windowSeconds: config.REGISTRATION_WINDOW_SECONDS,
       maxPerMinute: config.REGISTRATION_MAX_PER_MINUTE,
     },
+    logger,
     sharedRedis,
   );
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {

@@ -85,7 +85,7 @@ describe('registration budget for the whole deployment', () => {
 
 describe('a refused registration costs no body read and no log line', () => {
   const FLOODER = '203.0.113.50';
-  const lines: Array<{ msg?: string; res?: { statusCode?: number } }> = [];
+  const lines: Array<{ msg?: string; level?: string; res?: { statusCode?: number } }> = [];
   let auth: AuthHarness;
   beforeAll(async () => {
     const destination = new Writable({
@@ -109,7 +109,7 @@ describe('a refused registration costs no body read and no log line', () => {
       body,
     });
 
-  it('when an address past its budget sends a body too large to read or not JSON at all, then it is 429 REGISTRATION_THROTTLED (not 413 or 400), and only the accepted registrations are logged', async () => {
+  it('when an address past its budget sends a body too large to read or not JSON at all, then it is 429 REGISTRATION_THROTTLED (not 413 or 400), no refused request is logged, and one line says the budget was spent', async () => {
     expect((await register(auth, FLOODER)).status).toBe(201);
     const tooLarge = await registerRaw(JSON.stringify({ name: 'x'.repeat(32 * 1024) }));
     expect(tooLarge.status).toBe(429);
@@ -125,5 +125,8 @@ describe('a refused registration costs no body read and no log line', () => {
     expect((await register(auth, '198.51.100.50')).status).toBe(201);
     while (lines.filter((line) => line.res?.statusCode === 201).length < 2) await sleep(10);
     expect(lines.filter((line) => line.res?.statusCode === 429)).toEqual([]);
+    expect(lines.filter((line) => line.msg?.includes('spent its registration budget'))).toEqual([
+      expect.objectContaining({ level: 'warn', budget: 'address' }),
+    ]);
   });
 });
