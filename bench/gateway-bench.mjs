@@ -47,6 +47,7 @@ const settings = {
   loadGenerator: chooseLoadGenerator(),
 };
 
+/** @type {import('./lib/child-service.mjs').Service[]} */
 const children = [];
 const scratch = mkdtempSync(join(tmpdir(), 'portico-gateway-bench-'));
 async function cleanUp() {
@@ -72,6 +73,12 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
+/**
+ * @param {string} name
+ * @param {string} entry
+ * @param {Record<string, string>} env
+ * @param {{ nodeArgs?: string[]; discardStdout?: boolean }} [options]
+ */
 function start(name, entry, env, options = {}) {
   const service = startService({ name, entry, env, cwd: repoRoot, ...options });
   children.push(service);
@@ -88,7 +95,12 @@ async function startBackend() {
   return { url, token };
 }
 
-/** A proxy from bench/lib that takes PORT and TARGET_URL: the bare one, or the fastify peer. */
+/**
+ * A proxy from bench/lib that takes PORT and TARGET_URL: the bare one, or the fastify peer.
+ * @param {string} name
+ * @param {string} file
+ * @param {string} backendUrl
+ */
 async function startProxy(name, file, backendUrl) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -111,6 +123,10 @@ async function gatewayFeatures() {
   return { rateLimit: 'RATE_LIMIT_PER_MINUTE' in shape };
 }
 
+/**
+ * @param {string} backendUrl
+ * @param {string[]} [nodeArgs]
+ */
 async function startGateway(backendUrl, nodeArgs = []) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -139,7 +155,11 @@ async function startGateway(backendUrl, nodeArgs = []) {
   return { url, gateway };
 }
 
-/** The bench measures nothing if the GET is refused: check both targets answer it first. */
+/**
+ * The bench measures nothing if the GET is refused: check both targets answer it first.
+ * @param {Partial<Record<Target, string>>} targets base URLs
+ * @param {string} token
+ */
 async function checkTargets(targets, token) {
   for (const [name, base] of Object.entries(targets)) {
     const res = await fetch(`${base}${PATH}`, {
@@ -150,7 +170,7 @@ async function checkTargets(targets, token) {
     if (res.status !== 200) throw new Error(`${name}: GET ${PATH} answered ${res.status}`);
   }
   // Every target that checks tokens must refuse a request without one, or it measures less work.
-  for (const name of ['gateway', 'fastify']) {
+  for (const name of /** @type {const} */ (['gateway', 'fastify'])) {
     if (!targets[name]) continue;
     const anonymous = await fetch(`${targets[name]}${PATH}`, {
       signal: AbortSignal.timeout(5000),
@@ -162,6 +182,11 @@ async function checkTargets(targets, token) {
   }
 }
 
+/**
+ * @param {string} base
+ * @param {string} token
+ * @param {number} seconds
+ */
 const load = (base, token, seconds) =>
   runLoad(settings.loadGenerator, {
     url: `${base}${PATH}`,
@@ -175,6 +200,8 @@ const load = (base, token, seconds) =>
  * CPU per request is steadier than requests/s on a shared machine: another
  * process taking a core lowers the throughput of whichever target runs, but
  * not the work each request costs.
+ * @param {number | undefined} pid
+ * @returns {number | null}
  */
 function cpuMs(pid) {
   try {
@@ -188,23 +215,31 @@ function cpuMs(pid) {
   }
 }
 
+/**
+ * @param {number} n
+ * @param {number} [digits]
+ */
 const round = (n, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+/** @param {number[]} values never empty (BENCH_ROUNDS is at least 1) */
 const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = /** @type {number[]} */ ([...values].sort((a, b) => a - b));
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const at = (/** @type {number} */ i) => /** @type {number} */ (sorted[i]);
+  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 };
 
+/** @param {number | null} loadBefore */
 function environment(loadBefore) {
   return {
     node: process.version,
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model,
     // 1-minute load average: other work on the machine skews every figure here.
-    loadAverage: { before: loadBefore, after: round(loadavg()[0]) },
+    loadAverage: { before: loadBefore, after: round(loadavg()[0] ?? Number.NaN) },
   };
 }
 
+/** @param {Awaited<ReturnType<typeof gatewayFeatures>>} features */
 function describeFeatures(features) {
   return [
     'edge JWT (ES256, verified-token cache)',
@@ -219,14 +254,20 @@ function describeFeatures(features) {
   ].join(', ');
 }
 
+/** @param {Comparison} result */
 function printComparison(result) {
   const { runs, summary, features, environment: env } = result;
-  const ms = (n) => String(round(n)).padStart(8);
+  const ms = (/** @type {number} */ n) => String(round(n)).padStart(8);
+  /**
+   * @param {string} label
+   * @param {string} target
+   * @param {Figures} r
+   */
   const row = (label, target, r) =>
     `  ${label.padEnd(7)}${target.padEnd(9)}${String(Math.round(r.rps)).padStart(8)}${ms(r.p50)}${ms(r.p99)}` +
     `${String(r.cpuUsPerRequest === null ? '-' : Math.round(r.cpuUsPerRequest)).padStart(8)}` +
     `${String(r.non2xx).padStart(9)}${String(r.errors).padStart(8)}`;
-  const met = (ok) => (ok ? 'met' : 'MISSED');
+  const met = (/** @type {boolean} */ ok) => (ok ? 'met' : 'MISSED');
   const lines = [
     '',
     `Gateway vs bare node:http proxy and fastify peer: GET ${PATH} with a bearer token`,
@@ -248,8 +289,8 @@ function printComparison(result) {
     ...(summary.cpuFactor === null
       ? []
       : [
-          `  CPU per request (the proxy process alone): gateway ${Math.round(summary.gateway.cpuUsPerRequest)} µs, ` +
-            `bare ${Math.round(summary.bare.cpuUsPerRequest)} µs, ${round(summary.cpuFactor)}×`,
+          `  CPU per request (the proxy process alone): gateway ${Math.round(Number(summary.gateway.cpuUsPerRequest))} µs, ` +
+            `bare ${Math.round(Number(summary.bare.cpuUsPerRequest))} µs, ${round(summary.cpuFactor)}×`,
         ]),
     `  load average ${env.loadAverage.before} before, ${env.loadAverage.after} after`,
     '',
@@ -268,6 +309,10 @@ function printComparison(result) {
   process.stdout.write(lines.join('\n'));
 }
 
+/**
+ * @param {string} prefix
+ * @param {object} result
+ */
 function save(prefix, result) {
   const resultsDir = join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
@@ -276,6 +321,14 @@ function save(prefix, result) {
   process.stdout.write(`Saved ${file}\n`);
   return file;
 }
+
+/**
+ * @typedef {'bare' | 'fastify' | 'gateway'} Target
+ * @typedef {Omit<import('./lib/load-generator.mjs').LoadResult, 'requests' | 'seconds' | 'max'> & { cpuUsPerRequest: number | null }} Figures
+ * @typedef {import('./lib/load-generator.mjs').LoadResult & { round: number; target: Target; cpuUsPerRequest: number | null }} Run
+ * @typedef {Record<Target, Figures> & { ratio: number; peerRatio: number; p99Factor: number; cpuFactor: number | null }} Summary
+ * @typedef {{ runs: Run[]; summary: Summary; features: Awaited<ReturnType<typeof gatewayFeatures>>; environment: ReturnType<typeof environment> }} Comparison
+ */
 
 async function compare() {
   const backend = await startBackend();
@@ -286,7 +339,7 @@ async function compare() {
   const pids = { bare: bare.pid, fastify: fastify.pid, gateway: gatewayService.child.pid };
   await checkTargets(targets, backend.token);
   const features = await gatewayFeatures();
-  const loadBefore = round(loadavg()[0]);
+  const loadBefore = round(loadavg()[0] ?? Number.NaN);
 
   if (settings.warmupSeconds > 0) {
     process.stderr.write(`warm-up: ${settings.warmupSeconds} s on each target…\n`);
@@ -294,9 +347,11 @@ async function compare() {
       await load(base, backend.token, settings.warmupSeconds);
     }
   }
+  /** @type {Run[]} */
   const runs = [];
   for (let r = 1; r <= settings.rounds; r += 1) {
     // ABCCBA order: a drift in the machine's load falls on every target alike.
+    /** @type {Target[]} */
     const order = r % 2 === 1 ? ['bare', 'fastify', 'gateway'] : ['gateway', 'fastify', 'bare'];
     for (const target of order) {
       process.stderr.write(`round ${r}/${settings.rounds}: ${target} for ${settings.seconds} s…\n`);
@@ -310,9 +365,14 @@ async function compare() {
       runs.push({ round: r, target, ...figures, cpuUsPerRequest });
     }
   }
+  /**
+   * @param {Target} target
+   * @returns {Figures}
+   */
   const of = (target) => {
     const mine = runs.filter((r) => r.target === target);
-    const pick = (key) => median(mine.map((r) => r[key]));
+    /** @param {'rps' | 'p50' | 'p90' | 'p99' | 'cpuUsPerRequest'} key */
+    const pick = (key) => median(mine.map((r) => /** @type {number} */ (r[key])));
     return {
       rps: pick('rps'),
       p50: pick('p50'),
@@ -323,14 +383,18 @@ async function compare() {
       errors: mine.reduce((n, r) => n + r.errors, 0),
     };
   };
-  const summary = { bare: of('bare'), fastify: of('fastify'), gateway: of('gateway') };
-  summary.ratio = summary.gateway.rps / summary.bare.rps;
-  summary.peerRatio = summary.gateway.rps / summary.fastify.rps;
-  summary.p99Factor = summary.gateway.p99 / summary.bare.p99;
-  summary.cpuFactor =
-    summary.bare.cpuUsPerRequest === null
-      ? null
-      : summary.gateway.cpuUsPerRequest / summary.bare.cpuUsPerRequest;
+  const medians = { bare: of('bare'), fastify: of('fastify'), gateway: of('gateway') };
+  /** @type {Summary} */
+  const summary = {
+    ...medians,
+    ratio: medians.gateway.rps / medians.bare.rps,
+    peerRatio: medians.gateway.rps / medians.fastify.rps,
+    p99Factor: medians.gateway.p99 / medians.bare.p99,
+    cpuFactor:
+      medians.bare.cpuUsPerRequest === null
+        ? null
+        : /** @type {number} */ (medians.gateway.cpuUsPerRequest) / medians.bare.cpuUsPerRequest,
+  };
   const result = {
     kind: 'gateway-vs-bare-proxy-and-fastify',
     path: PATH,
@@ -362,6 +426,10 @@ async function profile() {
   if (!name) throw new Error('the gateway wrote no CPU profile');
   const summary = summarizeCpuProfile(join(profileDir, name), repoRoot);
 
+  /**
+   * @param {string} title
+   * @param {{ name: string; ms: number; percentOfBusy: number }[]} rows
+   */
   const table = (title, rows) => [
     `  ${title}`,
     ...rows.map(

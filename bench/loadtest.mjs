@@ -19,6 +19,23 @@ import { parseLoadtestSettings, SettingsError } from './loadtest-settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
+/**
+ * A registered user and the SDK client that holds their session.
+ * @typedef {{ email: string; portico: import('@portico/sdk').Portico }} User
+ * @typedef {{ status: number; ms: number; text?: string; orderId?: string }} Reply
+ * @typedef {(name: string, reply: Reply) => void} Recorder
+ * @typedef {{ name: string; weight: number; places?: boolean; run: (user: User) => Promise<Reply> }} Operation
+ * @typedef {{ latencies: number[]; ok: number; statuses: Record<string, number> }} OperationStats
+ */
+
+/**
+ * One of `items` at random; never called with none (the settings' minimums, the seeded products).
+ * @template T
+ * @param {readonly T[]} items
+ */
+const anyOf = (items) => /** @type {T} */ (items[Math.floor(Math.random() * items.length)]);
+
+/** @type {import('./loadtest-settings.mjs').LoadtestSettings} */
 let settings;
 try {
   settings = parseLoadtestSettings(process.env);
@@ -46,6 +63,8 @@ watchdog.unref();
  * with the error's code for a network error or timeout. `send` gets the
  * options every call passes (a timeout) and returns openapi-fetch's result;
  * a session method that throws a PorticoError counts with its status.
+ * @param {(options: { signal: AbortSignal }) => Promise<{ response: { status: number }; error?: { code?: string }; orderId?: string }>} send
+ * @returns {Promise<Reply>}
  */
 async function timed(send) {
   const started = performance.now();
@@ -62,7 +81,10 @@ async function timed(send) {
   }
 }
 
-/** Logs a user in again through their session, which keeps the new tokens. */
+/**
+ * Logs a user in again through their session, which keeps the new tokens.
+ * @param {User} user
+ */
 const login = (user) =>
   timed(async () => {
     await user.portico.session.login({ email: user.email, password: PASSWORD });
@@ -112,6 +134,8 @@ async function setUp() {
  * The mix, by weight: reads, and an order of one unit of a random product now
  * and then (202 even when the stock has run out: the saga rejects it later).
  * Each placement carries a fresh `Idempotency-Key`, as a client that may retry must.
+ * @param {string[]} skus
+ * @returns {Operation[]}
  */
 const operations = (skus) => [
   {
@@ -138,7 +162,7 @@ const operations = (skus) => [
         const result = await user.portico.orders.POST('/api/v1/orders', {
           ...o,
           params: { header: { 'Idempotency-Key': randomUUID() } },
-          body: { items: [{ sku: skus[Math.floor(Math.random() * skus.length)], quantity: 1 }] },
+          body: { items: [{ sku: anyOf(skus), quantity: 1 }] },
         });
         return { ...result, orderId: result.data?.id };
       }),
@@ -153,6 +177,10 @@ const SETTLE_TIMEOUT_MS = 30_000;
  * the outcome would: polls `GET /api/v1/orders/{id}` (each poll recorded as a
  * request) or reads its event stream with the SDK's `watchOrder`. Resolves
  * the terminal status, or `timeout` / the error's code.
+ * @param {User} user
+ * @param {string} orderId
+ * @param {Recorder} record
+ * @returns {Promise<string>}
  */
 async function follow(user, orderId, record) {
   const signal = AbortSignal.timeout(SETTLE_TIMEOUT_MS);
@@ -187,6 +215,10 @@ async function follow(user, orderId, record) {
 const LOGIN = 'POST /api/v1/auth/login';
 const SUCCESS = new Set([200, 201, 202, 204]);
 
+/**
+ * @param {Operation[]} mix
+ * @returns {Operation}
+ */
 function pickOperation(mix) {
   const total = mix.reduce((sum, op) => sum + op.weight, 0);
   let roll = Math.random() * total;
@@ -194,12 +226,13 @@ function pickOperation(mix) {
     roll -= op.weight;
     if (roll < 0) return op;
   }
-  return mix[0];
+  return /** @type {Operation} */ (mix[0]);
 }
 
 /**
  * Every LOADTEST_PROGRESS_SECONDS, one line on stderr (stdout keeps only the
  * report): time run, requests done, the rate since the last line, failures.
+ * @param {{ done: number; failed: number; failedBy: Record<string, number> }} counts
  */
 function startProgress(counts) {
   const started = performance.now();
@@ -219,10 +252,14 @@ function startProgress(counts) {
   return () => clearInterval(timer);
 }
 
+/** @param {{ users: User[]; skus: string[] }} setup */
 async function drive({ users, skus }) {
   const mix = operations(skus);
+  /** @type {Map<string, OperationStats>} */
   const stats = new Map();
+  /** @type {{ done: number; failed: number; failedBy: Record<string, number> }} */
   const counts = { done: 0, failed: 0, failedBy: {} };
+  /** @type {Recorder} */
   const record = (name, reply) => {
     const entry = stats.get(name) ?? { latencies: [], ok: 0, statuses: {} };
     stats.set(name, entry);
@@ -242,7 +279,7 @@ async function drive({ users, skus }) {
   const deadline = performance.now() + settings.seconds * 1000;
   const reader = async () => {
     while (performance.now() < deadline) {
-      const user = users[Math.floor(Math.random() * users.length)];
+      const user = anyOf(users);
       const op = pickOperation(mix);
       const started = performance.now();
       const reply = await op.run(user);
@@ -260,7 +297,7 @@ async function drive({ users, skus }) {
     const interval = 60_000 / settings.loginsPerMinute;
     for (let i = 0; performance.now() + interval < deadline; i += 1) {
       const started = performance.now();
-      record(LOGIN, await login(users[i % users.length]));
+      record(LOGIN, await login(/** @type {User} */ (users[i % users.length])));
       const wait = interval - (performance.now() - started);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -272,8 +309,9 @@ async function drive({ users, skus }) {
   return { stats, settled, seconds: (performance.now() - started) / 1000 };
 }
 
+/** @param {Awaited<ReturnType<typeof drive>>} run */
 function report({ stats, settled, seconds }) {
-  const round = (n) => (Number.isFinite(n) ? Number(n.toFixed(1)) : null);
+  const round = (/** @type {number} */ n) => (Number.isFinite(n) ? Number(n.toFixed(1)) : null);
   const operations = [...stats.entries()].map(([name, entry]) => {
     const s = summarize(entry.latencies);
     return {
@@ -289,6 +327,7 @@ function report({ stats, settled, seconds }) {
   });
   const total = operations.reduce((n, op) => n + op.requests, 0);
   const failed = operations.reduce((n, op) => n + op.requests - op.ok, 0);
+  /** @type {Record<string, number>} */
   const byStatus = {};
   for (const op of operations) {
     for (const [status, count] of Object.entries(op.errors))

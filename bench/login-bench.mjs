@@ -28,6 +28,11 @@ const PASSWORD = 'bench-password-0123';
 /** @type {Awaited<ReturnType<typeof startAuthAlone>> | undefined} */
 let auth;
 
+/**
+ * @param {string} base
+ * @param {string} path
+ * @param {unknown} body
+ */
 async function postJson(base, path, body) {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
@@ -39,7 +44,11 @@ async function postJson(base, path, body) {
   return res.json();
 }
 
-/** Registers the bench accounts a few at a time (each registration is one argon2 hash). */
+/**
+ * Registers the bench accounts a few at a time (each registration is one argon2 hash).
+ * @param {string} base
+ * @param {number} count
+ */
 async function registerUsers(base, count) {
   const emails = Array.from({ length: count }, (_, i) => `bench-user-${i}@example.com`);
   const queue = [...emails];
@@ -52,6 +61,10 @@ async function registerUsers(base, count) {
   return emails;
 }
 
+/**
+ * @param {string} base
+ * @param {string[]} emails
+ */
 function loginStorm(base, emails) {
   const bodies = emails.map((email) => JSON.stringify({ email, password: PASSWORD }));
   let next = 0;
@@ -64,7 +77,7 @@ function loginStorm(base, emails) {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => {
+        setupRequest: (/** @type {{ body?: string }} */ request) => {
           request.body = bodies[next++ % bodies.length];
           return request;
         },
@@ -73,13 +86,27 @@ function loginStorm(base, emails) {
   });
 }
 
+/**
+ * @param {number} n
+ * @param {number} [digits]
+ */
 const round = (n, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 
+/**
+ * @typedef {Awaited<ReturnType<typeof sampleLatency>>} Sample
+ * @typedef {object} LoginBenchResult the figures printed (and saved with more)
+ * @property {{ durationSeconds: number; ok: number; perSecond: number; p50: number; p99: number; max: number; non2xx: number; errors: number; timeouts: number; statusCodes: Record<string, number> }} login
+ * @property {{ idle: Sample; storm: Sample; ratio: { p50: number; p99: number } }} healthz
+ * @property {{ cpus: number; uvThreadpoolSize: string; loadAverage: { before: number | null; after: number | null } }} environment
+ */
+
+/** @param {LoginBenchResult} result */
 function printSummary(result) {
   const { login, healthz, environment } = result;
-  const ms = (n) => `${round(n)} ms`;
-  const row = (label, text) => `  ${label.padEnd(19)}${text}`;
-  const sampled = (s) =>
+  const ms = (/** @type {number} */ n) => `${round(n)} ms`;
+  const row = (/** @type {string} */ label, /** @type {string} */ text) =>
+    `  ${label.padEnd(19)}${text}`;
+  const sampled = (/** @type {Sample} */ s) =>
     `p50 ${ms(s.p50)}   p99 ${ms(s.p99)}   max ${ms(s.max)}   n=${s.samples}   failures ${s.failures}`;
   const lines = [
     '',
@@ -113,7 +140,7 @@ async function main() {
   const emails = await registerUsers(base, settings.users);
   await postJson(base, '/api/v1/auth/login', { email: emails[0], password: PASSWORD });
 
-  const loadBefore = round(loadavg()[0]);
+  const loadBefore = round(loadavg()[0] ?? Number.NaN);
   process.stderr.write(`healthz idle baseline for ${settings.idleSeconds} s…\n`);
   const healthzUrl = `${base}/healthz`;
   const interval = settings.healthzIntervalMs;
@@ -148,7 +175,7 @@ async function main() {
       cpuModel: cpus()[0]?.model,
       uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
       // 1-minute load average: other work on the machine skews every figure here.
-      loadAverage: { before: loadBefore, after: round(loadavg()[0]) },
+      loadAverage: { before: loadBefore, after: round(loadavg()[0] ?? Number.NaN) },
     },
     login: {
       durationSeconds: storm.duration,

@@ -54,6 +54,7 @@ const modes = [
   ...(process.argv.includes('--redis-only') ? [] : ['embedded']),
   ...(redisUrl ? ['redis'] : []),
 ];
+/** @type {import('./lib/portico-processes.mjs').ServiceName[]} */
 const PROFILED = process.argv.includes('--profile')
   ? ['order', 'inventory', 'user', 'gateway']
   : [];
@@ -61,6 +62,16 @@ const PROFILED = process.argv.includes('--profile')
 const ORDER_WITHIN_MS = 10_000;
 const DRAIN_WITHIN_MS = 120_000;
 
+/**
+ * @typedef {ReturnType<typeof createJsonClient>} JsonClient
+ * @typedef {Awaited<ReturnType<JsonClient['call']>>} Reply
+ * @typedef {{ email: string; token: string }} BenchUser
+ * @typedef {{ skus: string[]; users: BenchUser[] }} Shop
+ * @typedef {{ id: string; status: string; history: { status: string; at: string }[] }} Order
+ * @typedef {{ answer: number; status: string; ms: number; serverMs: number; postMs: number; polls: number }} Settled
+ */
+
+/** @type {Awaited<ReturnType<typeof startPortico>> | undefined} */
 let running;
 const watchdog = setTimeout(
   () => {
@@ -77,7 +88,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** CPU seconds a process has used (Linux /proc; utime + stime at 100 ticks/s); undefined elsewhere. */
+/**
+ * CPU seconds a process has used (Linux /proc; utime + stime at 100 ticks/s); undefined elsewhere.
+ * @param {number | undefined} pid
+ */
 function cpuSeconds(pid) {
   try {
     // A missing `) ` throws, as an unreadable file does: no figure.
@@ -89,18 +103,23 @@ function cpuSeconds(pid) {
   }
 }
 
-/** CPU use of every process (and this client) over a phase: ms per `per` things done. */
+/**
+ * CPU use of every process (and this client) over a phase: ms per `per` things done.
+ * @param {Record<string, number | undefined>} pids
+ */
 function cpuMeter(pids) {
   const before = Object.fromEntries(
     Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]),
   );
   const client = process.cpuUsage();
-  return (per) => {
+  return (/** @type {number} */ per) => {
+    /** @type {Record<string, number | null>} */
     const used = {};
     for (const [name, pid] of Object.entries(pids)) {
       const after = cpuSeconds(pid);
-      if (after !== undefined && before[name] !== undefined)
-        used[name] = round(((after - before[name]) * 1000) / Math.max(1, per), 2);
+      const start = before[name];
+      if (after !== undefined && start !== undefined)
+        used[name] = round(((after - start) * 1000) / Math.max(1, per), 2);
     }
     const c = process.cpuUsage(client);
     used.client = round((c.user + c.system) / 1000 / Math.max(1, per), 2);
@@ -108,17 +127,32 @@ function cpuMeter(pids) {
   };
 }
 
+/**
+ * @param {number} n
+ * @param {number} [digits]
+ */
 const round = (n, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
-const load = () => round(loadavg()[0], 2);
-const log = (message) => process.stdout.write(`${message}\n`);
+const load = () => round(loadavg()[0] ?? Number.NaN, 2);
+const log = (/** @type {string} */ message) => process.stdout.write(`${message}\n`);
 
+/**
+ * The body of `reply`, or an error naming `what` when its status is not `status`.
+ * @param {Reply} reply
+ * @param {number} status
+ * @param {string} what
+ */
 function must(reply, status, what) {
   if (reply.status !== status)
     throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 300)}`);
   return reply.body;
 }
 
-/** Products with stock that never runs out, and users logged in through the gateway. */
+/**
+ * Products with stock that never runs out, and users logged in through the gateway.
+ * @param {JsonClient} client
+ * @param {string} run
+ * @returns {Promise<Shop>}
+ */
 async function setUp(client, run) {
   const admin = must(
     await client.call('POST', '/api/v1/auth/login', { body: BENCH_ADMIN }),
@@ -137,6 +171,7 @@ async function setUp(client, run) {
     skus.push(sku);
   }
   const queue = Array.from({ length: settings.users }, (_, i) => `saga-${run}-${i}@example.com`);
+  /** @type {BenchUser[]} */
   const users = [];
   // A few at a time: each registration and login is one password hash.
   const worker = async () => {
@@ -160,8 +195,13 @@ async function setUp(client, run) {
   return { skus, users };
 }
 
+/**
+ * @param {JsonClient} client
+ * @param {Shop} shop
+ * @param {number} n the order's number: it picks the user, the product and the quantity
+ */
 function placeOrder(client, shop, n) {
-  const user = shop.users[n % shop.users.length];
+  const user = /** @type {BenchUser} */ (shop.users[n % shop.users.length]);
   const items = [{ sku: shop.skus[n % shop.skus.length], quantity: 1 + (n % 3) }];
   return client
     .call('POST', '/api/v1/orders', {
@@ -172,8 +212,13 @@ function placeOrder(client, shop, n) {
     .then((reply) => ({ reply, user }));
 }
 
-/** Every order of the bench users, through the gateway's paginated list. */
+/**
+ * Every order of the bench users, through the gateway's paginated list.
+ * @param {JsonClient} client
+ * @param {BenchUser[]} users
+ */
 async function listOrders(client, users) {
+  /** @type {Map<string, Order>} */
   const orders = new Map();
   for (const user of users) {
     let cursor = null;
@@ -192,10 +237,19 @@ async function listOrders(client, users) {
   return orders;
 }
 
-/** Closed loop: `concurrency` placements in flight for `seconds`; the accepted ids. */
+/**
+ * Closed loop: `concurrency` placements in flight for `seconds`; the accepted ids.
+ * @param {JsonClient} client
+ * @param {Shop} shop
+ * @param {number} seconds
+ * @param {number} concurrency
+ */
 async function closedLoop(client, shop, seconds, concurrency) {
+  /** @type {Set<string>} */
   const accepted = new Set();
+  /** @type {Record<number, number>} */
   const answers = {};
+  /** @type {number[]} */
   const postMs = [];
   let n = 0;
   const started = Date.now();
@@ -212,31 +266,41 @@ async function closedLoop(client, shop, seconds, concurrency) {
   return { accepted, answers, postMs, started, ended: Date.now() };
 }
 
-const confirmedAt = (order) => {
+const confirmedAt = (/** @type {Order} */ order) => {
   const step = order.history.find((h) => h.status === 'confirmed');
   return step ? Date.parse(step.at) : undefined;
 };
 
-/** Waits until none of `ids` is pending (listing, not polling each); the orders. */
+/**
+ * Waits until none of `ids` is pending (listing, not polling each); the orders.
+ * @param {JsonClient} client
+ * @param {BenchUser[]} users
+ * @param {Set<string>} ids
+ */
 async function drain(client, users, ids) {
   const deadline = Date.now() + DRAIN_WITHIN_MS;
   for (;;) {
     const all = await listOrders(client, users);
-    const mine = [...ids].map((id) => all.get(id)).filter(Boolean);
+    const mine = [...ids].map((id) => all.get(id)).filter((o) => o !== undefined);
     const pending = mine.filter((o) => o.status === 'pending').length + (ids.size - mine.length);
     if (pending === 0 || Date.now() > deadline) return { orders: mine, pending };
     await sleep(500);
   }
 }
 
+/**
+ * @param {JsonClient} client
+ * @param {Shop} shop
+ */
 async function throughput(client, shop) {
   const loadBefore = load();
-  const cpu = cpuMeter(running.pids);
+  const cpu = cpuMeter(/** @type {NonNullable<typeof running>} */ (running).pids);
   const run = await closedLoop(client, shop, settings.seconds, settings.concurrency);
   const cpuMsPerOrder = cpu(run.accepted.size);
   const windowSeconds = (run.ended - run.started) / 1000;
   const drained = await drain(client, shop.users, run.accepted);
   const inWindow = drained.orders.filter((o) => (confirmedAt(o) ?? Infinity) <= run.ended).length;
+  /** @type {Record<string, number>} */
   const byStatus = {};
   for (const o of drained.orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
   const post = summarize(run.postMs);
@@ -256,7 +320,13 @@ async function throughput(client, shop) {
   };
 }
 
-/** One order, then polls until it is terminal: client-seen and server-recorded latency. */
+/**
+ * One order, then polls until it is terminal: client-seen and server-recorded latency.
+ * @param {JsonClient} client
+ * @param {Shop} shop
+ * @param {number} n
+ * @returns {Promise<Settled | { answer: number; status?: string; polls?: number; ms?: undefined }>}
+ */
 async function timedOrder(client, shop, n) {
   const wallStart = Date.now();
   const started = performance.now();
@@ -283,6 +353,10 @@ async function timedOrder(client, shop, n) {
   return { answer: 202, status: 'timeout', polls };
 }
 
+/**
+ * @param {JsonClient} client
+ * @param {Shop} shop
+ */
 async function latency(client, shop) {
   const loadBefore = load();
   const total = settings.rate * settings.latencySeconds;
@@ -302,9 +376,11 @@ async function latency(client, shop) {
   const client_ = summarize(terminal.map((r) => r.ms));
   const server = summarize(terminal.map((r) => r.serverMs));
   const post = summarize(terminal.map((r) => r.postMs));
+  /** @param {'status' | 'answer'} key */
   const count = (key) => {
+    /** @type {Record<string, number>} */
     const counts = {};
-    for (const r of done) counts[r[key]] = (counts[r[key]] ?? 0) + 1;
+    for (const r of done) counts[String(r[key])] = (counts[String(r[key])] ?? 0) + 1;
     return counts;
   };
   return {
@@ -325,6 +401,7 @@ async function latency(client, shop) {
   };
 }
 
+/** @param {string} mode `embedded` or `redis` */
 async function benchMode(mode) {
   log(`\n== ${mode} mode ==`);
   const profileDirs = Object.fromEntries(
@@ -375,6 +452,11 @@ async function benchMode(mode) {
 }
 
 /** Prints where a profiled service spent its CPU and keeps the profile in results/. */
+/**
+ * @param {string} mode
+ * @param {string} name
+ * @param {string} dir
+ */
 function reportProfile(mode, name, dir) {
   const [file] = readdirSync(dir);
   if (!file) {
@@ -394,6 +476,17 @@ function reportProfile(mode, name, dir) {
   log(`  profile: ${kept}`);
 }
 
+/**
+ * Which goals a mode's run met. A figure is null when nothing was measured:
+ * that meets no goal (a bare `null < 250` would).
+ * @param {Awaited<ReturnType<typeof benchMode>>} r
+ */
+const goalsMet = (r) => ({
+  confirmedPerSecond: (r.throughput.confirmedPerSecond ?? 0) >= GOAL.confirmedPerSecond,
+  p99: (r.latency.terminalMs.p99 ?? Number.POSITIVE_INFINITY) < GOAL.p99Ms,
+});
+
+/** @param {Awaited<ReturnType<typeof benchMode>>[]} results */
 function printSummary(results) {
   const rows = results.map((r) => ({
     mode: r.mode,
@@ -408,8 +501,9 @@ function printSummary(results) {
   }));
   console.table(rows);
   for (const r of results) {
-    const tp = r.throughput.confirmedPerSecond >= GOAL.confirmedPerSecond ? 'met' : 'MISSED';
-    const lat = r.latency.terminalMs.p99 < GOAL.p99Ms ? 'met' : 'MISSED';
+    const met = goalsMet(r);
+    const tp = met.confirmedPerSecond ? 'met' : 'MISSED';
+    const lat = met.p99 ? 'met' : 'MISSED';
     log(`${r.mode}: ≥ ${GOAL.confirmedPerSecond} confirmed/s ${tp}; p99 < ${GOAL.p99Ms} ms ${lat}`);
     log(`  throughput ${JSON.stringify(r.throughput)}`);
     log(`  latency    ${JSON.stringify(r.latency)}`);
@@ -432,16 +526,7 @@ async function main() {
   const resultsDir = join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `saga-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const goals = Object.fromEntries(
-    results.map((r) => [
-      r.mode,
-      {
-        // A figure is null when nothing was measured: that meets no goal.
-        confirmedPerSecond: (r.throughput.confirmedPerSecond ?? 0) >= GOAL.confirmedPerSecond,
-        p99: (r.latency.terminalMs.p99 ?? Number.POSITIVE_INFINITY) < GOAL.p99Ms,
-      },
-    ]),
-  );
+  const goals = Object.fromEntries(results.map((r) => [r.mode, goalsMet(r)]));
   writeFileSync(
     file,
     `${JSON.stringify({ settings, machine, goal: GOAL, goals, results, loadAverageAtEnd: loadavg().map((n) => round(n, 2)) }, null, 2)}\n`,

@@ -17,7 +17,16 @@ const targets = process.argv.slice(2);
 if (targets.length === 0)
   targets.push(join(root, 'deploy/base'), join(root, 'deploy/overlays/production'));
 
-/** The kubernetes-models class for an apiVersion and kind, e.g. apps/v1 Deployment. */
+/**
+ * A rendered object of any kind: its shape is what the checks below verify.
+ * @typedef {Record<string, any>} KubeObject
+ */
+
+/**
+ * The kubernetes-models class for an apiVersion and kind, e.g. apps/v1 Deployment.
+ * @param {string} apiVersion
+ * @param {string} kind
+ */
 async function modelFor(apiVersion, kind) {
   const path = apiVersion.includes('/') ? apiVersion : `v1`;
   try {
@@ -28,6 +37,10 @@ async function modelFor(apiVersion, kind) {
   }
 }
 
+/**
+ * @param {KubeObject} doc
+ * @returns {Promise<string[]>}
+ */
 async function schemaErrors(doc) {
   const Model = await modelFor(doc.apiVersion ?? '', doc.kind ?? '');
   if (!Model) return [`no schema for ${doc.apiVersion} ${doc.kind}`];
@@ -56,14 +69,22 @@ if ((await schemaErrors(broken)).length === 0) {
 
 const envExample = readFileSync(join(root, '.env.example'), 'utf8');
 const secretKeys = new Set([...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+/**
+ * @param {Record<string, string>} [selector]
+ * @param {Record<string, string>} [labels]
+ */
 const matches = (selector = {}, labels = {}) =>
   Object.keys(selector).length > 0 &&
   Object.entries(selector).every(([key, value]) => labels[key] === value);
 
-/** This repo's rules for a rendered set of objects. */
+/**
+ * This repo's rules for a rendered set of objects.
+ * @param {KubeObject[]} docs
+ */
 function ruleErrors(docs) {
+  /** @type {string[]} */
   const errors = [];
-  const named = (kind) => docs.filter((d) => d.kind === kind);
+  const named = (/** @type {string} */ kind) => docs.filter((d) => d.kind === kind);
   const configMaps = new Set(named('ConfigMap').map((d) => d.metadata.name));
   for (const d of docs) {
     if (d.kind !== 'Namespace' && d.metadata?.namespace !== 'portico')
@@ -89,7 +110,7 @@ function ruleErrors(docs) {
           if (!c.resources?.[part]?.[resource]) errors.push(`${where}: no ${resource} ${part}`);
       if (c.securityContext?.readOnlyRootFilesystem !== true)
         errors.push(`${where}: root filesystem is writable`);
-      if (!c.volumeMounts?.some((m) => m.mountPath === '/tmp'))
+      if (!c.volumeMounts?.some((/** @type {{ mountPath: string }} */ m) => m.mountPath === '/tmp'))
         errors.push(`${where}: no /tmp volume`);
       for (const from of c.envFrom ?? [])
         if (from.configMapRef && !configMaps.has(from.configMapRef.name))

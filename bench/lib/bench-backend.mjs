@@ -21,6 +21,11 @@ const jwks = JSON.stringify({
   keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }],
 });
 
+/**
+ * @param {import('jose').JWTPayload} claims
+ * @param {string} sub
+ * @param {string} ttl a time span, as jose reads it (`1h`)
+ */
 const sign = (claims, sub, ttl) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })

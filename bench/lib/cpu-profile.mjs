@@ -104,7 +104,7 @@ export function summarizeCpuProfile(file, repoRoot, top = 25) {
         ms: Math.round(micros / 1000),
         percentOfBusy: Math.round((micros / busy) * 1000) / 10,
       }));
-  const ours = (key) =>
+  const ours = (/** @type {string} */ key) =>
     / (gateway|packages|[a-z]+-service)\//.test(key) && !key.includes('node_modules');
   return {
     file,

@@ -18,6 +18,7 @@ export function createJsonClient(base, { maxSockets = 256, timeoutMs = 10_000 } 
    * @param {string} method
    * @param {string} path
    * @param {{ token?: string; body?: unknown; headers?: Record<string, string> }} [options]
+   * @returns {Promise<{ status: number; body: any; ms: number }>} `body` is the parsed JSON, whatever it holds
    */
   function call(method, path, { token, body, headers = {} } = {}) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -52,7 +53,9 @@ export function createJsonClient(base, { maxSockets = 256, timeoutMs = 10_000 } 
             } catch {
               parsed = text;
             }
-            resolve({ status: res.statusCode, body: parsed, ms: performance.now() - started });
+            // A client response always has its status code.
+            const status = /** @type {number} */ (res.statusCode);
+            resolve({ status, body: parsed, ms: performance.now() - started });
           });
           res.on('error', () =>
             resolve({ status: 0, body: undefined, ms: performance.now() - started }),

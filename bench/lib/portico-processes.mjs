@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startService, waitForReady } from './child-service.mjs';
 
+/** @typedef {'auth' | 'user' | 'order' | 'inventory' | 'gateway'} ServiceName */
+
+/** @type {{ name: ServiceName; dir: string; urlVar: string | null }[]} */
 const SERVICES = [
   { name: 'auth', dir: 'auth-service', urlVar: 'AUTH_SERVICE_URL' },
   { name: 'user', dir: 'user-service', urlVar: 'USER_SERVICE_URL' },
@@ -20,15 +23,21 @@ export const BENCH_ADMIN = { email: 'admin@portico.bench', password: 'bench-admi
  * `stop()` deletes (SCAN + DEL: the Redis may be shared). `env` adds variables
  * per service name, `nodeArgs` node flags per service name (`--cpu-prof`, …).
  * Logs at `warn`; stdout is discarded, stderr is forwarded.
+ * @param {object} options
+ * @param {string} options.repoRoot
+ * @param {string} [options.redisUrl]
+ * @param {Partial<Record<ServiceName, Record<string, string>>>} [options.env]
+ * @param {Partial<Record<ServiceName, string[]>>} [options.nodeArgs]
  */
 export async function startPortico({ repoRoot, redisUrl, env = {}, nodeArgs = {} }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-saga-bench-'));
   const prefix = redisUrl
     ? `sagabench${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
     : undefined;
+  /** @type {Partial<Record<ServiceName, number>>} */
   const ports = {};
   for (const { name } of SERVICES) ports[name] = await freePort();
-  const url = (name) => `http://127.0.0.1:${ports[name]}`;
+  const url = (/** @type {ServiceName} */ name) => `http://127.0.0.1:${ports[name]}`;
   const shared = {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -60,6 +69,7 @@ export async function startPortico({ repoRoot, redisUrl, env = {}, nodeArgs = {}
     }),
   }));
   async function stop() {
+    /** @type {Record<string, { code: number | null; signal: NodeJS.Signals | null }>} */
     const exits = {};
     await Promise.all(
       children.map(async ({ name, service }) => {
@@ -83,7 +93,11 @@ export async function startPortico({ repoRoot, redisUrl, env = {}, nodeArgs = {}
   return { gateway: url('gateway'), prefix, pids, stop };
 }
 
-/** Deletes `<prefix>:*` only: never FLUSHALL a Redis others may use. */
+/**
+ * Deletes `<prefix>:*` only: never FLUSHALL a Redis others may use.
+ * @param {string} redisUrl
+ * @param {string | undefined} prefix
+ */
 async function deleteKeys(redisUrl, prefix) {
   // Loaded only in Redis mode: ioredis comes with the services' dependencies.
   const { Redis } = await import('ioredis');
