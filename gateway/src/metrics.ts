@@ -21,6 +21,8 @@ export type GatewayMetrics = {
   breakerState: (upstream: string, state: BreakerState) => void;
   /** One request refused because its upstream's circuit was open. */
   breakerRejection: (upstream: string) => void;
+  /** A WebSocket on the route opened (1) or closed (-1). */
+  webSocket: (route: string, upstream: string, change: 1 | -1) => void;
 };
 
 /** The gauge's encoding: higher is worse. */
@@ -120,6 +122,13 @@ export function createGatewayMetrics(): GatewayMetrics {
     registers: [registry],
   });
 
+  const webSockets = new Gauge({
+    name: 'gateway_websockets_open',
+    help: 'WebSockets open through the gateway, by route and upstream.',
+    labelNames: ['route', 'upstream'] as const,
+    registers: [registry],
+  });
+
   // route → upstream → series: nested maps of the (interned) label strings, so
   // finding a series builds no key string.
   const series = new Map<string, Map<string, RouteSeries>>();
@@ -179,5 +188,6 @@ export function createGatewayMetrics(): GatewayMetrics {
     breakerState: (upstream, state) =>
       breakerStates.labels(upstream).set(BREAKER_STATE_VALUES[state]),
     breakerRejection: (upstream) => breakerRejections.labels(upstream).inc(),
+    webSocket: (route, upstream, change) => webSockets.labels(route, upstream).inc(change),
   };
 }

@@ -283,6 +283,21 @@ describe('a WebSocket through the gateway', () => {
     expect(await upgrades()).toBeGreaterThan(before);
   });
 
+  it('when a WebSocket opens and closes, then the open gauge counts it up and back down', async () => {
+    const open = () =>
+      registrySample(gateway.gateway.registry, 'gateway_websockets_open', {
+        route: '/api/v1/ops-chat/**',
+        upstream: 'chat-service',
+      });
+    const admin = await upstreams.kit.userToken(undefined, { roles: ['user', 'admin'] });
+    const { ws, head } = await connect('/api/v1/ops-chat', { authorization: `Bearer ${admin}` });
+
+    expect(await open()).toBe(1);
+    ws.close();
+    await lineOf(head['x-request-id']);
+    expect(await open()).toBe(0);
+  });
+
   it('when a WebSocket closes, then its lifetime stays out of the route’s latency histogram', async () => {
     const latencies = () =>
       registrySample(gateway.gateway.registry, 'gateway_request_duration_seconds', {

@@ -8,6 +8,8 @@ export type SpliceOptions = {
   upstreamHead: Buffer;
   /** How long both sides may stay silent before the gateway closes them. */
   idleMs: number;
+  /** Called once, when both sockets are closed or closing. */
+  onClose: () => void;
 };
 
 /**
@@ -28,9 +30,13 @@ export function splice(
   upstream: Socket,
   options: SpliceOptions,
 ): void {
+  let open = true;
   const closeBoth = () => {
     client.destroy();
     upstream.destroy();
+    if (!open) return;
+    open = false;
+    options.onClose();
   };
   upstream.setTimeout(0);
   upstream.setNoDelay(true);

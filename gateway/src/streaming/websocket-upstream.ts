@@ -78,10 +78,12 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
       upgrade: 'websocket',
     });
     exchange.res.end();
+    metrics.webSocket(exchange.label, name, 1);
     splice(exchange, client, socket, {
       clientHead: (exchange.res as Handshake)[HEAD]!,
       upstreamHead: head,
       idleMs,
+      onClose: () => metrics.webSocket(exchange.label, name, -1),
     });
   };
 
