@@ -16,14 +16,14 @@ import Fastify, { LogController } from 'fastify';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-const target = process.env.TARGET_URL;
+const target = /** @type {string} */ (process.env.TARGET_URL);
 const issuer = process.env.TOKEN_ISSUER ?? 'http://127.0.0.1:8080';
 const audience = process.env.TOKEN_AUDIENCE ?? 'portico-api';
 
 /** The backend's signing key, as a PEM for fast-jwt: fetched once, as the gateway's JWKS is. */
 async function publicKeyPem() {
   const res = await fetch(`${target}/.well-known/jwks.json`, { signal: AbortSignal.timeout(5000) });
-  const { keys } = await res.json();
+  const { keys } = /** @type {{ keys: [import('node:crypto').JsonWebKey] }} */ (await res.json());
   return createPublicKey({ key: keys[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' });
 }
 
