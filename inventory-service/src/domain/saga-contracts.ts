@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@portico/events';
+import { type EventEnvelope, eventData } from '@portico/events';
 import { z } from 'zod';
 
 /**
@@ -41,18 +41,5 @@ export type RejectionCode = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'ORDER_CANCELLED';
 export type StockRejected = { orderId: string; code: RejectionCode; reason: string };
 export type StockReleased = { orderId: string; items: { sku: string; quantity: number }[] };
 
-/**
- * An event that breaks the contract is a producer's bug: the handler throws,
- * the consumer retries and then dead-letters it for an operator.
- */
-function parse<T>(schema: z.ZodType<T>, event: EventEnvelope): T {
-  const result = schema.safeParse(event.data);
-  if (!result.success)
-    throw new Error(
-      `${event.type} ${event.id} breaks its contract: ${z.prettifyError(result.error)}`,
-    );
-  return result.data;
-}
-
-export const parseOrderCreated = (event: EventEnvelope) => parse(orderCreated, event);
-export const parseOrderCancelled = (event: EventEnvelope) => parse(orderCancelled, event);
+export const parseOrderCreated = (event: EventEnvelope) => eventData(orderCreated, event);
+export const parseOrderCancelled = (event: EventEnvelope) => eventData(orderCancelled, event);

@@ -1,10 +1,26 @@
-import type { Handlers } from '@portico/events';
-import { createOrderRepository, type OrderItem } from '../data/order-repository.js';
+import { eventData, type Handlers } from '@portico/events';
+import { z } from 'zod';
+import { createOrderRepository } from '../data/order-repository.js';
 import type { OrderDatabase } from '../data/schema.js';
 
-type Reserved = { orderId: string; items: Required<OrderItem>[]; totalCents: number };
-type Rejected = { orderId: string; code: string; reason: string };
-type Released = { orderId: string };
+// What inventory's answers must hold for the saga to act on them; fields this
+// service does not use are not required (and are dropped).
+const orderId = z.guid();
+const stockReserved = z.object({
+  orderId,
+  items: z
+    .array(
+      z.object({
+        sku: z.string().min(1),
+        quantity: z.number().int().positive(),
+        unitPriceCents: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1),
+  totalCents: z.number().int().nonnegative(),
+});
+const stockRejected = z.object({ orderId, reason: z.string().min(1) });
+const stockReleased = z.object({ orderId });
 
 /**
  * The order saga, orchestrated here and persisted in the orders table:
@@ -18,7 +34,7 @@ type Released = { orderId: string };
 export function inventoryEventHandlers(now: () => number): Handlers<OrderDatabase> {
   return {
     'stock.reserved': async (trx, event) => {
-      const { orderId, items, totalCents } = event.data as Reserved;
+      const { orderId, items, totalCents } = eventData(stockReserved, event);
       // A reservation for an order no longer pending is released by the
       // order.cancelled event inventory already has (or will have) behind it.
       await createOrderRepository(trx).transition(
@@ -30,7 +46,7 @@ export function inventoryEventHandlers(now: () => number): Handlers<OrderDatabas
       );
     },
     'stock.rejected': async (trx, event) => {
-      const { orderId, reason } = event.data as Rejected;
+      const { orderId, reason } = eventData(stockRejected, event);
       await createOrderRepository(trx).transition(
         orderId,
         'pending',
@@ -40,7 +56,7 @@ export function inventoryEventHandlers(now: () => number): Handlers<OrderDatabas
       );
     },
     'stock.released': async (trx, event) => {
-      const { orderId } = event.data as Released;
+      const { orderId } = eventData(stockReleased, event);
       await createOrderRepository(trx).note(orderId, { at: now(), detail: 'stock released' });
     },
   };

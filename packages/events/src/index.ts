@@ -1,5 +1,6 @@
 export type { EventEnvelope } from './envelope.js';
 export { type EventBus, type EventBusOptions, startEventBus } from './event-bus.js';
+export { eventData } from './event-data.js';
 export { createFeedClient } from './feed-client.js';
 export { type FeedConsumerOptions, startFeedConsumer } from './feed-consumer.js';
 export { eventFeedRoutes } from './feed-routes.js';
