@@ -3,18 +3,9 @@ import { testDatabaseTargets } from '@portico/db';
 import { type EventEnvelope, startFeedConsumer } from '@portico/events';
 import type { ServiceClient, ServiceRequest } from '@portico/http-client';
 import { createLogger } from '@portico/logging';
-import { openSagaKit, type SagaKit, stockReserved } from './support/saga-kit.js';
+import { envelope, openSagaKit, type SagaKit, stockReserved } from './support/saga-kit.js';
 
 const logger = createLogger({ service: 'order-service', level: 'silent' });
-
-/** An event from inventory whose data breaks the contract the saga reads. */
-const malformed = (type: string, data: unknown): EventEnvelope => ({
-  id: randomUUID(),
-  type,
-  source: 'inventory',
-  occurredAt: new Date().toISOString(),
-  data,
-});
 
 /**
  * Inventory's feed, standing in for the service: the first poll gets `events`,
@@ -76,7 +67,7 @@ describe.each(testDatabaseTargets())(
       'when a %s breaks the contract (%#), then the handler refuses it and the order does not change',
       async (type, data) => {
         const orderId = await pendingOrder();
-        const event = malformed(type, data(orderId));
+        const event = envelope(type, data(orderId));
 
         await expect(kit.inbox.handle(event)).rejects.toThrow(
           `${type} ${event.id} breaks its contract`,
@@ -93,7 +84,7 @@ describe.each(testDatabaseTargets())(
 
     it('when a malformed answer comes before a good one, then it is dead-lettered, its order stays pending, and the good one still confirms its order', async () => {
       const [spoiled, good] = [await pendingOrder(), await pendingOrder()];
-      const bad = malformed('stock.reserved', { orderId: spoiled, items: 'everything' });
+      const bad = envelope('stock.reserved', { orderId: spoiled, items: 'everything' });
       const feed = inventoryFeed([
         bad,
         stockReserved(good, [{ sku: 'SKU-MOUSE', quantity: 1, unitPriceCents: 2900 }]),

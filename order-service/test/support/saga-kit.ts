@@ -71,8 +71,8 @@ export async function openSagaKit(
   };
 }
 
-/** A fresh event id each call: redelivering one event means passing the same object again. */
-const envelope = (type: string, data: unknown): EventEnvelope => ({
+/** An event from inventory, with a fresh id each call: redelivering one means passing the same object again. */
+export const envelope = (type: string, data: unknown): EventEnvelope => ({
   id: randomUUID(),
   type,
   source: 'inventory',
