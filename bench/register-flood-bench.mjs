@@ -24,27 +24,33 @@ import { startAuthAlone } from './lib/auth-alone.mjs';
 import { sampleLatency } from './lib/latency-sampler.mjs';
 import { startPortico } from './lib/portico-processes.mjs';
 import { registrationFlood } from './lib/registration-flood.mjs';
+import { guardRun } from './lib/run-guard.mjs';
 import { setting } from './lib/settings.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The value of `name`, one of `allowed` (the first when unset); anything else ends the run.
+ * @param {string} name
+ * @param {string[]} allowed
+ */
+function oneOf(name, allowed) {
+  const value = process.env[name] || allowed[0];
+  if (value === undefined || !allowed.includes(value)) {
+    process.stderr.write(`${name} must be ${allowed.join(' or ')}\n`);
+    process.exit(2);
+  }
+  return value;
+}
 
 const settings = {
   floodSeconds: setting('BENCH_FLOOD_SECONDS', 10, 1, 120),
   idleSeconds: setting('BENCH_IDLE_SECONDS', 5, 1, 120),
   connections: setting('BENCH_CONNECTIONS', 200, 1, 1000),
   loginIntervalMs: setting('BENCH_LOGIN_INTERVAL_MS', 50, 1, 1000),
-  registrationBudgets: process.env.BENCH_REGISTRATION_BUDGETS ?? 'open',
-  target: process.env.BENCH_FLOOD_TARGET ?? 'auth',
+  registrationBudgets: oneOf('BENCH_REGISTRATION_BUDGETS', ['open', 'shipped']),
+  target: oneOf('BENCH_FLOOD_TARGET', ['auth', 'gateway']),
 };
-for (const [name, value, allowed] of [
-  ['BENCH_REGISTRATION_BUDGETS', settings.registrationBudgets, ['open', 'shipped']],
-  ['BENCH_FLOOD_TARGET', settings.target, ['auth', 'gateway']],
-]) {
-  if (!allowed.includes(value)) {
-    process.stderr.write(`${name} must be ${allowed.join(' or ')}\n`);
-    process.exit(2);
-  }
-}
 const USER = { email: 'steady-user@example.com', password: 'a steady passphrase 2026' };
 /** The steady user's own loopback address at the gateway; the flood comes from 127.0.0.1. */
 const USER_ADDRESS = '127.0.0.2';
@@ -54,7 +60,12 @@ const OPEN_LOGIN_THROTTLE = {
   LOGIN_MAX_FAILURES_PER_IP: '1000000',
 };
 
-/** Where the flood and the logins go: `{ base, localAddress, stop }`. */
+/** @typedef {{ base: string, localAddress: string | undefined, stop: () => Promise<unknown> }} Target */
+
+/**
+ * Where the flood and the logins go.
+ * @returns {Promise<Target>}
+ */
 async function startTarget() {
   const budgetSeconds = settings.floodSeconds + settings.idleSeconds + 120;
   // An empty value unsets the bench's open budget: the service's own default applies.
@@ -70,7 +81,16 @@ async function startTarget() {
     });
     return { ...auth, localAddress: undefined };
   }
-  const portico = await startPortico({
+  /** @type {Awaited<ReturnType<typeof startPortico>> | undefined} */
+  let portico;
+  const release = guardRun({
+    name: 'register-flood-bench',
+    budgetSeconds,
+    cleanUp: async () => {
+      await portico?.stop();
+    },
+  });
+  portico = await startPortico({
     repoRoot: resolve(benchDir, '..'),
     env: {
       auth: { ...OPEN_LOGIN_THROTTLE, ...budgets },
@@ -79,17 +99,29 @@ async function startTarget() {
       gateway: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000000' },
     },
   });
-  return { base: portico.gateway, localAddress: USER_ADDRESS, stop: portico.stop };
+  return {
+    base: portico.gateway,
+    localAddress: USER_ADDRESS,
+    stop: async () => {
+      release();
+      await portico?.stop();
+    },
+  };
 }
 
+/** @type {Target | undefined} */
 let target;
 
+/** @type {Record<string, string>} */
 const DOORS = {
   auth: 'at the auth service alone',
   gateway: `through the gateway from ${USER_ADDRESS}, the flood from 127.0.0.1`,
 };
 
+/** @param {number} n */
 const round = (n, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+
+const oneMinuteLoad = () => round(loadavg()[0] ?? Number.NaN);
 
 async function main() {
   target = await startTarget();
@@ -101,6 +133,7 @@ async function main() {
   });
   if (registered.status !== 201) throw new Error(`register → ${registered.status}`);
 
+  /** @param {number} durationMs @param {AbortSignal} [signal] */
   const logins = (durationMs, signal) =>
     sampleLatency({
       url: `${base}/api/v1/auth/login`,
@@ -111,7 +144,7 @@ async function main() {
       localAddress,
     });
 
-  const loadBefore = round(loadavg()[0]);
+  const loadBefore = oneMinuteLoad();
   process.stderr.write(`one user's logins, idle, for ${settings.idleSeconds} s…\n`);
   const idle = await logins(settings.idleSeconds * 1000);
 
@@ -134,7 +167,7 @@ async function main() {
     environment: {
       node: process.version,
       cpus: availableParallelism(),
-      loadAverage: { before: loadBefore, after: round(loadavg()[0]) },
+      loadAverage: { before: loadBefore, after: oneMinuteLoad() },
     },
     logins: {
       idle,
@@ -154,7 +187,9 @@ async function main() {
     },
   };
 
+  /** @param {number} n */
   const ms = (n) => `${round(n)} ms`;
+  /** @param {Awaited<ReturnType<typeof sampleLatency>>} s */
   const sampled = (s) =>
     `p50 ${ms(s.p50)}   p99 ${ms(s.p99)}   max ${ms(s.max)}   n=${s.samples}   failures ${s.failures}`;
   process.stdout.write(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startService, waitForReady } from './child-service.mjs';
+import { guardRun } from './run-guard.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -21,17 +22,7 @@ export async function startAuthAlone({ name, budgetSeconds, env = {} }) {
     await service?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-      process.stderr.write(`\n${signal}: stopping the auth service\n`);
-      cleanUp().finally(() => process.exit(130));
-    });
-  }
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`${name}: watchdog expired, aborting\n`);
-    cleanUp().finally(() => process.exit(1));
-  }, budgetSeconds * 1000);
-  watchdog.unref();
+  const release = guardRun({ name, budgetSeconds, cleanUp });
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -59,7 +50,7 @@ export async function startAuthAlone({ name, budgetSeconds, env = {} }) {
   return {
     base,
     stop: async () => {
-      clearTimeout(watchdog);
+      release();
       await cleanUp();
     },
   };

@@ -3,7 +3,7 @@
 // JSON summary on stdout.
 import autocannon from 'autocannon';
 
-const { url, connections, seconds } = JSON.parse(process.argv[2]);
+const { url, connections, seconds } = JSON.parse(process.argv[2] ?? '{}');
 const run = `${process.pid}-${Date.now()}`;
 let next = 0;
 
@@ -16,7 +16,7 @@ const result = await autocannon({
     {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => {
+      setupRequest: (/** @type {{ body?: string }} */ request) => {
         next += 1;
         request.body = JSON.stringify({
           email: `flood-${run}-${next}@example.com`,

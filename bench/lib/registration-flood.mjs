@@ -4,6 +4,18 @@ import { chooseLoadGenerator, runChild } from './load-generator.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** @typedef {{ url: string, connections: number, seconds: number }} FloodOptions */
+/**
+ * @typedef {object} FloodResult
+ * @property {number} requests
+ * @property {Record<string, number>} statusCodes answers counted by HTTP status
+ * @property {number} errors
+ * @property {number} timeouts
+ * @property {number} p50 ms
+ * @property {number} p99 ms
+ */
+
+/** @param {FloodOptions} options @returns {Promise<FloodResult>} */
 async function floodWithWrk({ url, connections, seconds }) {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s'];
   args.push('-s', join(here, 'register-flood.lua'), url);
@@ -14,6 +26,7 @@ async function floodWithWrk({ url, connections, seconds }) {
   return { ...counts, p50: p50Us / 1000, p99: p99Us / 1000 };
 }
 
+/** @param {FloodOptions} options @returns {Promise<FloodResult>} */
 async function floodWithAutocannon(options) {
   const out = await runChild(
     process.execPath,
@@ -31,6 +44,8 @@ async function floodWithAutocannon(options) {
  * machine to the servers under test than autocannon does
  * (BENCH_LOAD_GENERATOR=wrk|autocannon forces one). Resolves with
  * `{ requests, statusCodes, errors, timeouts, p50, p99 }`, latencies in ms.
+ * @param {FloodOptions} options
+ * @returns {Promise<FloodResult & { tool: 'wrk' | 'autocannon' }>}
  */
 export function registrationFlood(options) {
   const tool = chooseLoadGenerator();
