@@ -40,6 +40,20 @@ function readFirst(req: IncomingMessage, retries: number): boolean {
   return req.headers['content-length'] === undefined || (retries > 0 && isRepeatable(req));
 }
 
+/** What a try reports when it ends, so that the retry policy decides whether its answer stands. */
+export type TryOutcome = {
+  /**
+   * The upstream answered `status` (`shedding`: a 503 with `Retry-After`).
+   * True: discard the answer, a retry is scheduled.
+   */
+  answered: (exchange: Exchange, status: number, shedding: boolean) => boolean;
+  /** The try failed before any answer (Node's or undici's error `code`). True: a retry is scheduled. */
+  failed: (exchange: Exchange, code: string) => boolean;
+};
+
+/** Sends one try of the exchange to `exchange.endpoint`, and reports how it ended to `outcome`. */
+export type SendTry = (exchange: Exchange, outcome: TryOutcome) => void;
+
 export type ResilienceOptions = {
   name: string;
   /** Retries after the first try (UPSTREAM_RETRIES). */
@@ -51,26 +65,13 @@ export type ResilienceOptions = {
   pool: EndpointPool;
   metrics: GatewayMetrics;
   logger: Logger;
-  /** Sends one try of the exchange to `exchange.endpoint`. */
-  send: (exchange: Exchange) => void;
-};
-
-/** What a route's proxy consults before a call and after each try. */
-export type Resilience = {
-  /** Starts the first try, unless every endpoint's circuit is open (then a 503 problem, upstream untouched). */
-  forward: (exchange: Exchange) => void;
-  /**
-   * The upstream answered `status` (`shedding`: a 503 with `Retry-After`).
-   * True: discard the answer, a retry is scheduled.
-   */
-  answered: (exchange: Exchange, status: number, shedding: boolean) => boolean;
-  /** The try failed before any answer (Node's error `code`). True: a retry is scheduled. */
-  failed: (exchange: Exchange, code: string) => boolean;
+  /** How a try is made: an HTTP call (upstream.ts) or a WebSocket handshake. */
+  send: SendTry;
 };
 
 /**
- * Retries with backoff and a circuit breaker per endpoint around a route's
- * proxy. Each try goes to the pool's next endpoint, so a retry after a fault is
+ * A route's forwarder: retries with backoff and a circuit breaker per endpoint
+ * around `send`, which makes one try and reports its outcome. Each try goes to the pool's next endpoint, so a retry after a fault is
  * a failover when the upstream has replicas. A retry needs a repeatable request
  * (see `isRepeatable`) whose body can be sent again, a connection error or a
  * 502/503, attempts left, a closed circuit (this endpoint's or another's), a
@@ -80,7 +81,7 @@ export type Resilience = {
  * the client, so nothing is ever retried once a response has started streaming.
  * The common case (circuit closed, first try answers) allocates nothing here.
  */
-export function createResilience(options: ResilienceOptions): Resilience {
+export function withResilience(options: ResilienceOptions): (exchange: Exchange) => void {
   const { name, retries, timeoutMs, bodyLimitBytes, pool, metrics, logger, send } = options;
 
   const refuse = (exchange: Exchange): void => {
@@ -102,7 +103,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
 
   const attempt = (exchange: Exchange): void => {
     exchange.tries += 1;
-    send(exchange);
+    send(exchange, outcome);
   };
 
   /** A try started from a timer or a stream event, where a throw would end the process. */
@@ -139,16 +140,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
     return true;
   };
 
-  return {
-    forward: (exchange) => {
-      if (!admitted(exchange)) return;
-      if (exchange.body === undefined && readFirst(exchange.req, retries)) {
-        bufferBody(exchange, bodyLimitBytes, (read) => read && attemptLater(exchange));
-        return;
-      }
-      attempt(exchange);
-    },
-
+  const outcome: TryOutcome = {
     answered: (exchange, status, shedding) => {
       // Only upstream faults count. A 4xx is the client's doing, and a 503 with
       // Retry-After is a live upstream refusing at once (its own queue is full, a
@@ -166,5 +158,15 @@ export function createResilience(options: ResilienceOptions): Resilience {
       exchange.endpoint!.breaker.failed(exchange);
       return !exchange.timedOut && CONNECTION_ERROR_CODES.has(code) && retry(exchange, code);
     },
+  };
+
+  /** Starts the first try, unless every endpoint's circuit is open (then a 503 problem, upstream untouched). */
+  return (exchange) => {
+    if (!admitted(exchange)) return;
+    if (exchange.body === undefined && readFirst(exchange.req, retries)) {
+      bufferBody(exchange, bodyLimitBytes, (read) => read && attemptLater(exchange));
+      return;
+    }
+    attempt(exchange);
   };
 }

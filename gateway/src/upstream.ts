@@ -6,37 +6,17 @@ import type { Exchange } from './exchange.js';
 import { downstreamHeaders } from './headers.js';
 import type { GatewayMetrics } from './metrics.js';
 import { internalError, sendProblem, upstreamFailure } from './problems.js';
-import { createResilience, type Resilience } from './resilience.js';
-import type { EndpointPool } from './routing/endpoint-pool.js';
+import type { SendTry, TryOutcome } from './resilience.js';
 
-/** A route's way to its upstream: built once per route when the table loads. */
-export type Upstream = {
-  readonly name: string;
-  /** Sends the exchange's request to one of the upstream's endpoints and streams its answer back. */
-  readonly forward: (exchange: Exchange) => void;
-};
-
-export type UpstreamOptions = {
-  /** The upstream's endpoints, shared by every route to it (their connections and breakers). */
-  pool: EndpointPool;
+export type UpstreamCallOptions = {
+  /** The upstream's name, as metrics and problems say it. */
+  name: string;
   /** Per try: the route's, or UPSTREAM_TIMEOUT_MS. */
   timeoutMs: number;
-  /** Tries after the first: the route's, or UPSTREAM_RETRIES. */
-  retries: number;
   /** How long a server-sent event stream may stay silent (STREAM_IDLE_TIMEOUT_MS); replaces `timeoutMs` once it began. */
   streamIdleTimeoutMs: number;
-  bodyLimitBytes: number;
   metrics: GatewayMetrics;
   logger: Logger;
-};
-
-/** What every call to one route's upstream shares. */
-type CallContext = {
-  readonly name: string;
-  readonly timeoutMs: number;
-  readonly streamIdleTimeoutMs: number;
-  readonly metrics: GatewayMetrics;
-  readonly resilience: Resilience;
 };
 
 const EVENT_STREAM = /^text\/event-stream\b/i;
@@ -88,7 +68,8 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly exchange: Exchange,
-    private readonly route: CallContext,
+    private readonly route: UpstreamCallOptions,
+    private readonly outcome: TryOutcome,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -107,7 +88,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     const { res } = exchange;
     // Decided before the head is written: once the client has it, no retry.
     const shedding = status === 503 && headers['retry-after'] !== undefined;
-    if (route.resilience.answered(exchange, status, shedding)) {
+    if (this.outcome.answered(exchange, status, shedding)) {
       // Undici reads the rest and keeps the connection; none of it is written.
       this.over = true;
       return;
@@ -162,7 +143,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
       res.destroy();
       return;
     }
-    if (route.resilience.failed(exchange, code)) return;
+    if (this.outcome.failed(exchange, code)) return;
     sendProblem(exchange, upstreamFailure(route.name, error, exchange.timedOut));
   }
 
@@ -192,20 +173,18 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 }
 
 /**
- * Sends one route's tries with undici, each over the keep-alive connections
- * of the endpoint resilience.ts picked. The request goes as the client sent it
- * (its path already checked to be canonical, its headers rewritten by the
- * upstream-headers stage); failures are answered with problems, and the
- * answer's head is written here, so hop-by-hop headers never reach the client.
+ * One route's tries over HTTP, with undici: each goes over the keep-alive
+ * connections of the endpoint the retry policy picked (resilience.ts). The
+ * request goes as the client sent it (its path already checked to be
+ * canonical, its headers rewritten by the upstream-headers stage); failures
+ * are answered with problems, and the answer's head is written here, so
+ * hop-by-hop headers never reach the client.
  */
-export function createUpstream(options: UpstreamOptions): Upstream {
-  const { pool, timeoutMs, retries, bodyLimitBytes, metrics, logger } = options;
-  const { name } = pool;
-
-  /** One try: the body a stage or a retry has read, or the request's own stream. */
-  const send = (exchange: Exchange): void => {
+export function upstreamCalls(options: UpstreamCallOptions): SendTry {
+  const { name, timeoutMs, logger } = options;
+  return (exchange, outcome) => {
     const { req, res } = exchange;
-    const call = new UpstreamCall(exchange, route);
+    const call = new UpstreamCall(exchange, options, outcome);
     const client = res as Client;
     if (client[CALL] === undefined) client.on('close', onClientClose);
     client[CALL] = call;
@@ -215,6 +194,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           path: req.url!,
           method: req.method!,
           headers: req.headers,
+          // The body a stage or an earlier try read, or the request's own stream.
           body: exchange.body ?? (hasBody(req) ? req : null),
           headersTimeout: timeoutMs,
           // The body's silence is timed by the call itself: an event stream has a timeout of its own.
@@ -227,24 +207,4 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       sendProblem(exchange, internalError());
     }
   };
-
-  const resilience = createResilience({
-    name,
-    retries,
-    timeoutMs,
-    bodyLimitBytes,
-    pool,
-    metrics,
-    logger,
-    send,
-  });
-  const route: CallContext = {
-    name,
-    timeoutMs,
-    streamIdleTimeoutMs: options.streamIdleTimeoutMs,
-    metrics,
-    resilience,
-  };
-
-  return { name, forward: resilience.forward };
 }

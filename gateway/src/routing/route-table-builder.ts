@@ -2,9 +2,10 @@ import type { Logger } from '@portico/logging';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { Stage } from '../pipeline.js';
+import { withResilience } from '../resilience.js';
 import type { Route } from '../route-table.js';
 import { createWebSocketUpstream } from '../streaming/websocket-upstream.js';
-import { createUpstream } from '../upstream.js';
+import { upstreamCalls } from '../upstream.js';
 import { createEndpointPool, type EndpointPool } from './endpoint-pool.js';
 import type { RoutesSpec, UpstreamSpec } from './routes-file.js';
 
@@ -77,9 +78,16 @@ export function buildRouteTable(
       metrics,
       logger,
     };
-    const { forward } = createUpstream({
+    const forward = withResilience({
       ...policies,
-      streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+      name: upstream.name,
+      send: upstreamCalls({
+        name: upstream.name,
+        timeoutMs: policies.timeoutMs,
+        streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+        metrics,
+        logger,
+      }),
     });
     return Object.freeze({
       ...route,

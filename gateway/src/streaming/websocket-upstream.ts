@@ -6,7 +6,7 @@ import type { Exchange } from '../exchange.js';
 import { downstreamHeaders } from '../headers.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { sendProblem, upstreamFailure } from '../problems.js';
-import { createResilience } from '../resilience.js';
+import { type TryOutcome, withResilience } from '../resilience.js';
 import type { EndpointPool } from '../routing/endpoint-pool.js';
 import { splice } from './splice.js';
 
@@ -28,7 +28,7 @@ export type WebSocketUpstreamOptions = {
 export type WebSocketUpstream = (exchange: Exchange, head: Buffer) => void;
 
 // The bytes the client sent past its handshake ride on its response, since a
-// try (resilience.ts `send`) is handed only the exchange.
+// try (resilience.ts `SendTry`) is handed only the exchange.
 const HEAD = Symbol('portico.websocket-head');
 type Handshake = Exchange['res'] & { [HEAD]?: Buffer };
 
@@ -65,8 +65,14 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
   const { pool, timeoutMs, idleMs, metrics } = options;
   const { name } = pool;
 
-  const opened = (exchange: Exchange, answer: IncomingMessage, socket: Socket, head: Buffer) => {
-    resilience.answered(exchange, 101, false);
+  const opened = (
+    exchange: Exchange,
+    outcome: TryOutcome,
+    answer: IncomingMessage,
+    socket: Socket,
+    head: Buffer,
+  ) => {
+    outcome.answered(exchange, 101, false);
     const client = clientSocket(exchange);
     if (client.destroyed) {
       socket.destroy();
@@ -87,10 +93,10 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
     });
   };
 
-  const refused = (exchange: Exchange, answer: IncomingMessage) => {
+  const refused = (exchange: Exchange, outcome: TryOutcome, answer: IncomingMessage) => {
     const status = answer.statusCode ?? 502;
     const shedding = status === 503 && answer.headers['retry-after'] !== undefined;
-    if (resilience.answered(exchange, status, shedding)) {
+    if (outcome.answered(exchange, status, shedding)) {
       answer.resume();
       return;
     }
@@ -98,15 +104,15 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
     answer.pipe(exchange.res);
   };
 
-  const failed = (exchange: Exchange, error: NodeJS.ErrnoException) => {
+  const failed = (exchange: Exchange, outcome: TryOutcome, error: NodeJS.ErrnoException) => {
     const code = error.code ?? 'UNKNOWN';
     exchange.upstreamError = exchange.timedOut ? 'TIMEOUT' : code;
     metrics.upstreamError(name, exchange.upstreamError);
-    if (resilience.failed(exchange, code)) return;
+    if (outcome.failed(exchange, code)) return;
     sendProblem(exchange, upstreamFailure(name, error, exchange.timedOut));
   };
 
-  const send = (exchange: Exchange): void => {
+  const send = (exchange: Exchange, outcome: TryOutcome): void => {
     const upstream = handshakeRequest(exchange, timeoutMs);
     const client = clientSocket(exchange);
     let answered = false;
@@ -119,11 +125,11 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
     upstream.on('upgrade', (answer, socket, head) => {
       answered = true;
       client.off('close', abandon);
-      opened(exchange, answer, socket as Socket, head);
+      opened(exchange, outcome, answer, socket as Socket, head);
     });
     upstream.on('response', (answer) => {
       answered = true;
-      refused(exchange, answer);
+      refused(exchange, outcome, answer);
     });
     upstream.on('timeout', () => {
       exchange.timedOut = true;
@@ -133,12 +139,12 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
       client.off('close', abandon);
       // An answer that breaks off mid-body: it was counted already, and its head is out.
       if (answered) exchange.res.destroy();
-      else failed(exchange, error);
+      else failed(exchange, outcome, error);
     });
     upstream.end();
   };
 
-  const resilience = createResilience({
+  const forward = withResilience({
     name,
     retries: options.retries,
     timeoutMs,
@@ -150,6 +156,6 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
   });
   return (exchange, head) => {
     (exchange.res as Handshake)[HEAD] = head;
-    resilience.forward(exchange);
+    forward(exchange);
   };
 }
