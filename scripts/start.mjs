@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICES } from './services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const READY_TIMEOUT_MS = Number(process.env.START_READY_TIMEOUT_MS ?? 60_000);
@@ -16,58 +17,11 @@ const POLL_INTERVAL_MS = 250;
 const STOP_GRACE_MS = 10_000;
 const DEFAULT_ADMIN_EMAIL = 'admin@portico.local';
 
-/**
- * docs/architecture.md "Ports and routes". `portVar` moves a process (passed on as its PORT);
- * `urlVar` is how the others find it; `database` names the `<SERVICE>_DATABASE_URL`
- * variable passed on as its DATABASE_URL.
- */
-const PROCESSES = [
-  {
-    name: 'auth',
-    portVar: 'AUTH_SERVICE_PORT',
-    dir: 'auth-service',
-    port: 8004,
-    urlVar: 'AUTH_SERVICE_URL',
-    database: 'AUTH_DATABASE_URL',
-    color: 36,
-  },
-  {
-    name: 'user',
-    portVar: 'USER_SERVICE_PORT',
-    dir: 'user-service',
-    port: 8001,
-    urlVar: 'USER_SERVICE_URL',
-    database: 'USER_DATABASE_URL',
-    color: 32,
-  },
-  {
-    name: 'order',
-    portVar: 'ORDER_SERVICE_PORT',
-    dir: 'order-service',
-    port: 8002,
-    urlVar: 'ORDER_SERVICE_URL',
-    database: 'ORDER_DATABASE_URL',
-    color: 33,
-  },
-  {
-    name: 'inventory',
-    portVar: 'INVENTORY_SERVICE_PORT',
-    dir: 'inventory-service',
-    port: 8003,
-    urlVar: 'INVENTORY_SERVICE_URL',
-    database: 'INVENTORY_DATABASE_URL',
-    color: 35,
-  },
-  {
-    name: 'gateway',
-    dir: 'gateway',
-    port: 8080,
-    portVar: 'GATEWAY_PORT',
-    urlVar: null,
-    database: null,
-    color: 34,
-  },
-];
+/** Each process's colour in the console (ANSI SGR codes). */
+const COLORS = { auth: 36, user: 32, order: 33, inventory: 35, gateway: 34 };
+
+/** The table of processes (scripts/services.mjs), each with a port this run may move. */
+const PROCESSES = SERVICES.map((service) => ({ ...service, color: COLORS[service.name] }));
 
 const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const paint = (code, text) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -214,7 +168,8 @@ function childEnv(proc, admin) {
   for (const other of PROCESSES) if (other.urlVar) env[other.urlVar] = urlOf(other.port);
   // One database per service: never let a global DATABASE_URL make them share one.
   delete env.DATABASE_URL;
-  if (proc.database && process.env[proc.database]) env.DATABASE_URL = process.env[proc.database];
+  if (proc.databaseVar && process.env[proc.databaseVar])
+    env.DATABASE_URL = process.env[proc.databaseVar];
   // Only auth-service creates the admin; the others have no business with its password.
   delete env.ADMIN_EMAIL;
   delete env.ADMIN_PASSWORD;

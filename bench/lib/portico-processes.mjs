@@ -1,18 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVICES } from '../../scripts/services.mjs';
 import { freePort, startService, waitForReady } from './child-service.mjs';
 
-/** @typedef {'auth' | 'user' | 'order' | 'inventory' | 'gateway'} ServiceName */
-
-/** @type {{ name: ServiceName; dir: string; urlVar: string | null }[]} */
-const SERVICES = [
-  { name: 'auth', dir: 'auth-service', urlVar: 'AUTH_SERVICE_URL' },
-  { name: 'user', dir: 'user-service', urlVar: 'USER_SERVICE_URL' },
-  { name: 'order', dir: 'order-service', urlVar: 'ORDER_SERVICE_URL' },
-  { name: 'inventory', dir: 'inventory-service', urlVar: 'INVENTORY_SERVICE_URL' },
-  { name: 'gateway', dir: 'gateway', urlVar: null },
-];
+/** @typedef {import('../../scripts/services.mjs').ServiceName} ServiceName */
 
 export const BENCH_ADMIN = { email: 'admin@portico.bench', password: 'bench-admin-password-1' };
 

@@ -1,33 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePortEnv } from './support/port-env.js';
 
 const START = resolve(import.meta.dirname, '..', 'start.mjs');
-const PORT_VARS = [
-  'GATEWAY_PORT',
-  'USER_SERVICE_PORT',
-  'ORDER_SERVICE_PORT',
-  'INVENTORY_SERVICE_PORT',
-  'AUTH_SERVICE_PORT',
-];
 const READY = 'Portico is running';
-
-/** Five ports free a moment ago: bound, then released. */
-async function freePorts(): Promise<Record<string, string>> {
-  const servers = await Promise.all(
-    PORT_VARS.map(
-      () =>
-        new Promise<Server>((done) => {
-          const server = createServer().listen(0, '127.0.0.1', () => done(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => String((s.address() as { port: number }).port));
-  await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
-  return Object.fromEntries(PORT_VARS.map((name, i) => [name, ports[i]!]));
-}
 
 describe('scripts/start.mjs with every process running (built code; npm start builds first)', () => {
   let dataDir: string;
@@ -43,7 +21,7 @@ describe('scripts/start.mjs with every process running (built code; npm start bu
         PATH: process.env.PATH ?? '',
         NO_COLOR: '1',
         DATA_DIR: dataDir,
-        ...(await freePorts()),
+        ...(await freePortEnv()),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,17 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type Listening, listenLocally } from '@portico/test-kit';
+import { freePortEnv } from './support/port-env.js';
 
 const START = resolve(import.meta.dirname, '..', 'start.mjs');
-const PORT_VARS = [
-  'GATEWAY_PORT',
-  'USER_SERVICE_PORT',
-  'ORDER_SERVICE_PORT',
-  'INVENTORY_SERVICE_PORT',
-  'AUTH_SERVICE_PORT',
-] as const;
 
 type Run = { code: number | null; output: string };
 
@@ -34,26 +29,8 @@ function runStart(env: Record<string, string>): Promise<Run> {
   });
 }
 
-function listen(port = 0): Promise<Server> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(port, '127.0.0.1', () => done(server));
-  });
-}
-
-const portOf = (server: Server) => (server.address() as { port: number }).port;
-const close = (server: Server) => new Promise((done) => server.close(done));
-
-/** Five ports free a moment ago: bound, then released. */
-async function freePorts(): Promise<Record<(typeof PORT_VARS)[number], string>> {
-  const servers = await Promise.all(PORT_VARS.map(() => listen()));
-  const ports = servers.map(portOf);
-  await Promise.all(servers.map(close));
-  return Object.fromEntries(PORT_VARS.map((name, i) => [name, String(ports[i])])) as Record<
-    (typeof PORT_VARS)[number],
-    string
-  >;
-}
+/** Holds `port` on 127.0.0.1, as another program would. */
+const hold = (port: number) => listenLocally(createServer(), port);
 
 /** The pid of a process that has exited, so nothing runs under it now. */
 function deadPid(): Promise<number> {
@@ -65,21 +42,21 @@ function deadPid(): Promise<number> {
 
 describe('scripts/start.mjs before it starts anything', () => {
   let dataDir: string;
-  let held: Server | undefined;
+  let held: Listening | undefined;
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'portico-start-'));
   });
 
   afterEach(async () => {
-    if (held) await close(held);
+    await held?.close();
     held = undefined;
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('when a port is taken, then it exits non-zero with one line naming the port and the variable that moves it, starting no process', async () => {
-    const ports = await freePorts();
-    held = await listen(Number(ports.ORDER_SERVICE_PORT));
+    const ports = await freePortEnv();
+    held = await hold(Number(ports.ORDER_SERVICE_PORT));
 
     const run = await runStart({ ...ports, DATA_DIR: dataDir });
 
@@ -98,7 +75,7 @@ describe('scripts/start.mjs before it starts anything', () => {
     const lock = join(dataDir, 'start.lock');
     writeFileSync(lock, `${process.pid}\n`);
 
-    const run = await runStart({ ...(await freePorts()), DATA_DIR: dataDir });
+    const run = await runStart({ ...(await freePortEnv()), DATA_DIR: dataDir });
 
     expect(run.code).not.toBe(0);
     const lines = run.output.trimEnd().split('\n');
@@ -112,8 +89,8 @@ describe('scripts/start.mjs before it starts anything', () => {
     const lock = join(dataDir, 'start.lock');
     writeFileSync(lock, `${await deadPid()}\n`);
     // A taken port stops the run right after the lock is taken, before any child starts.
-    const ports = await freePorts();
-    held = await listen(Number(ports.GATEWAY_PORT));
+    const ports = await freePortEnv();
+    held = await hold(Number(ports.GATEWAY_PORT));
 
     const run = await runStart({ ...ports, DATA_DIR: dataDir });
 
@@ -124,14 +101,22 @@ describe('scripts/start.mjs before it starts anything', () => {
   });
 
   it('when a port variable is not a port number, then it says so and exits non-zero', async () => {
-    const run = await runStart({ ...(await freePorts()), GATEWAY_PORT: 'abc', DATA_DIR: dataDir });
+    const run = await runStart({
+      ...(await freePortEnv()),
+      GATEWAY_PORT: 'abc',
+      DATA_DIR: dataDir,
+    });
 
     expect(run.code).not.toBe(0);
     expect(run.output.trim()).toMatch(/GATEWAY_PORT must be a port number 1–65535, got "abc"$/);
   });
 
   it('when LOG_FORMAT is neither pretty nor json, then it says so in one line and exits non-zero', async () => {
-    const run = await runStart({ ...(await freePorts()), LOG_FORMAT: 'fancy', DATA_DIR: dataDir });
+    const run = await runStart({
+      ...(await freePortEnv()),
+      LOG_FORMAT: 'fancy',
+      DATA_DIR: dataDir,
+    });
 
     expect(run.code).not.toBe(0);
     const lines = run.output.trimEnd().split('\n');

@@ -16,6 +16,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@portico/test-kit';
 import { Redis } from 'ioredis';
+import {
+  SERVICE_NAMES,
+  SERVICES as SERVICE_TABLE,
+  type ServiceName,
+} from '../../../scripts/services.mjs';
 import { isolatedPostgres, type ServiceDatabase } from './stores.js';
 import { ADMIN } from './system.js';
 
@@ -28,23 +33,12 @@ import { ADMIN } from './system.js';
  * limits through Redis (`redisUrl`), and several replicas of a service
  * (`replicas`), each addressed by its instance name (`order#2`).
  */
-export const SERVICES = ['auth', 'user', 'order', 'inventory', 'gateway'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** The processes' names, in start order (scripts/services.mjs). */
+export const SERVICES = SERVICE_NAMES;
+export type { ServiceName };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const DIRS: Record<ServiceName, string> = {
-  auth: 'auth-service',
-  user: 'user-service',
-  order: 'order-service',
-  inventory: 'inventory-service',
-  gateway: 'gateway',
-};
-const URL_VARS: Partial<Record<ServiceName, string>> = {
-  auth: 'AUTH_SERVICE_URL',
-  user: 'USER_SERVICE_URL',
-  order: 'ORDER_SERVICE_URL',
-  inventory: 'INVENTORY_SERVICE_URL',
-};
+const dirOf = (name: ServiceName) => SERVICE_TABLE.find((service) => service.name === name)!.dir;
 
 /** How a process ended: its code or signal, and how long after we signalled it. */
 export type ExitReport = { code: number | null; signal: NodeJS.Signals | null; ms: number };
@@ -92,7 +86,7 @@ export async function buildServices(withinMs = 240_000): Promise<void> {
     rmSync(lock, { recursive: true, force: true });
   }
   for (const name of SERVICES) {
-    const entry = join(ROOT, DIRS[name], 'dist', 'server.js');
+    const entry = join(ROOT, dirOf(name), 'dist', 'server.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing after tsc -b`);
   }
 }
@@ -243,7 +237,7 @@ export async function startProcesses(options: ProcessSystemOptions = {}): Promis
       DATA_DIR: dir,
       LOG_LEVEL: 'warn',
       ...Object.fromEntries(
-        SERVICES.filter((s) => URL_VARS[s]).map((s) => [URL_VARS[s]!, peerUrl(name, s)]),
+        SERVICE_TABLE.filter((s) => s.urlVar).map((s) => [s.urlVar!, peerUrl(name, s.name)]),
       ),
       ...(databases[service] && { DATABASE_URL: databases[service].url }),
       ...(service === 'auth' && {
@@ -278,7 +272,7 @@ export async function startProcesses(options: ProcessSystemOptions = {}): Promis
     const log = openSync(logFile(name), 'a');
     const child = spawn(
       process.execPath,
-      [join(ROOT, DIRS[serviceOf(name)], 'dist', 'server.js')],
+      [join(ROOT, dirOf(serviceOf(name)), 'dist', 'server.js')],
       {
         cwd: ROOT,
         env: envOf(name),

@@ -1,7 +1,7 @@
 export { type EventuallyOptions, eventually, untilPasses } from './eventually.js';
 export { JWKS_PATH, type JwksServer, jwksDocument, startJwksServer } from './jwks.js';
 export { type Listening, listenLocally } from './listen.js';
-export { freePort, refusedUrl } from './ports.js';
+export { freePort, freePorts, refusedUrl } from './ports.js';
 export {
   accessToken,
   b64url,

@@ -2,16 +2,27 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 
 /**
- * A TCP port free on 127.0.0.1 a moment ago (bound on 0, read, released): for
- * a process the test starts itself, or a connection that must be refused.
+ * `count` TCP ports free on 127.0.0.1 a moment ago, all different: each is
+ * bound on 0 while the others are, then all are released. For processes a
+ * test starts itself, or connections that must be refused.
  */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
+  await Promise.all(servers.map((server) => once(server, 'listening')));
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(
+    servers.map((server) => {
+      server.close();
+      return once(server, 'close');
+    }),
+  );
+  return ports;
+}
+
+/** One TCP port free on 127.0.0.1 a moment ago (see freePorts). */
 export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 /** An http URL where nothing listens, so connecting to it is refused. */
