@@ -139,6 +139,103 @@ describe.each(testDatabaseTargets())('the order saga, order side, on $dialect', 
     ]);
   });
 
+  /** The order's status and its saga steps, as its owner reads them. */
+  const stateOf = async (orderId: string, userId: string) => {
+    const order = await kit.orders.get(orderId, owner(userId));
+    return { status: order.status, steps: order.history.map((h) => h.status) };
+  };
+  const emittedTypes = async (orderId: string) =>
+    (await emittedFor(kit.db, orderId)).map((e) => e.type);
+
+  it('when inventory rejects an order twice with one event, then the second is a duplicate and the order is rejected once', async () => {
+    const userId = shopper();
+    const { order } = await kit.orders.place(userId, [{ sku: 'SKU-MONITOR', quantity: 9 }]);
+    const answer = stockRejected(order.id, 'SKU-MONITOR: 2 available, 9 asked');
+
+    expect(await kit.inbox.handle(answer)).toBe('handled');
+    expect(await kit.inbox.handle(answer)).toBe('duplicate');
+    expect(await stateOf(order.id, userId)).toEqual({
+      status: 'rejected',
+      steps: ['pending', 'rejected'],
+    });
+    expect(await emittedTypes(order.id)).toEqual(['order.created']);
+  });
+
+  it('when a rejection arrives after the order was confirmed, then the order stays confirmed and nothing is emitted', async () => {
+    const userId = shopper();
+    const { order } = await kit.orders.place(userId, [{ sku: 'SKU-MOUSE', quantity: 1 }]);
+    await kit.inbox.handle(
+      stockReserved(order.id, [{ sku: 'SKU-MOUSE', quantity: 1, unitPriceCents: 2900 }]),
+    );
+
+    expect(await kit.inbox.handle(stockRejected(order.id, 'out of stock'))).toBe('handled');
+    expect(await kit.orders.get(order.id, owner(userId))).toMatchObject({
+      status: 'confirmed',
+      totalCents: 2900,
+      reason: null,
+    });
+    expect((await stateOf(order.id, userId)).steps).toEqual(['pending', 'confirmed']);
+    expect(await emittedTypes(order.id)).toEqual(['order.created']);
+  });
+
+  it('when a reservation arrives after the order was rejected, then the order stays rejected without prices', async () => {
+    const userId = shopper();
+    const { order } = await kit.orders.place(userId, [{ sku: 'SKU-CABLE', quantity: 4 }]);
+    await kit.inbox.handle(stockRejected(order.id, 'SKU-CABLE: 3 available, 4 asked'));
+
+    await kit.inbox.handle(
+      stockReserved(order.id, [{ sku: 'SKU-CABLE', quantity: 4, unitPriceCents: 900 }]),
+    );
+    expect(await kit.orders.get(order.id, owner(userId))).toMatchObject({
+      status: 'rejected',
+      totalCents: null,
+      items: [{ sku: 'SKU-CABLE', quantity: 4 }],
+    });
+    expect((await stateOf(order.id, userId)).steps).toEqual(['pending', 'rejected']);
+    expect(await emittedTypes(order.id)).toEqual(['order.created']);
+  });
+
+  it('when the owner cancels a pending order, then order.cancelled goes out; the reservation that crosses it and the release leave it cancelled', async () => {
+    const userId = shopper();
+    const { order } = await kit.orders.place(userId, [{ sku: 'SKU-KEYBOARD', quantity: 1 }]);
+
+    expect((await kit.orders.cancel(order.id, owner(userId))).status).toBe('cancelled');
+    expect(await emittedFor(kit.db, order.id)).toEqual([
+      expect.objectContaining({ type: 'order.created' }),
+      { type: 'order.cancelled', data: { orderId: order.id, reason: 'cancelled by owner' } },
+    ]);
+    // Inventory reserved before it read order.cancelled, then released what it held.
+    await kit.inbox.handle(
+      stockReserved(order.id, [{ sku: 'SKU-KEYBOARD', quantity: 1, unitPriceCents: 8900 }]),
+    );
+    await kit.inbox.handle(stockReleased(order.id));
+
+    const cancelled = await kit.orders.get(order.id, owner(userId));
+    expect(cancelled).toMatchObject({ status: 'cancelled', totalCents: null });
+    expect(cancelled.history.map((h) => [h.status, h.detail])).toEqual([
+      ['pending', 'order placed'],
+      ['cancelled', 'cancelled by owner'],
+      ['cancelled', 'stock released'],
+    ]);
+    expect(await emittedTypes(order.id)).toEqual(['order.created', 'order.cancelled']);
+  });
+
+  it('when an answer names an order this service does not have, then it is handled and nothing is written', async () => {
+    const orderId = randomUUID();
+
+    expect(await kit.inbox.handle(stockRejected(orderId, 'out of stock'))).toBe('handled');
+    expect(
+      await kit.inbox.handle(
+        stockReserved(orderId, [{ sku: 'SKU-MOUSE', quantity: 1, unitPriceCents: 2900 }]),
+      ),
+    ).toBe('handled');
+    expect(await kit.inbox.handle(stockReleased(orderId))).toBe('handled');
+    expect(
+      await kit.db.selectFrom('orders').select('id').where('id', '=', orderId).execute(),
+    ).toEqual([]);
+    expect(await emittedFor(kit.db, orderId)).toEqual([]);
+  });
+
   it('when an order is placed again with its Idempotency-Key, then the first order answers and nothing new is written; another body with that key is 422', async () => {
     const userId = shopper();
     const items = [{ sku: 'SKU-MOUSE', quantity: 1 }];
