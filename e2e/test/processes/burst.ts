@@ -116,6 +116,8 @@ export async function placeBurst(
   options: {
     paceMs: number;
     withinMs: number;
+    /** Order i is sent once its pace and this (when given) allow it. */
+    holdUntil?: (i: number) => Promise<void>;
     onAccepted?: () => void;
     onRefused?: (status: number) => void;
   },
@@ -123,6 +125,7 @@ export async function placeBurst(
   const results = await Promise.allSettled(
     placements.map(async (p, i) => {
       await sleep(i * options.paceMs);
+      await options.holdUntil?.(i);
       const via = await placeUntilAccepted(gateways, p, { ...options, startAt: i });
       options.onAccepted?.();
       return via;
@@ -143,6 +146,9 @@ export type Progress = { accepted: number; refused: number; killedAt?: number };
  * Places the burst concurrently, one order starting every `paceMs`; SIGKILLs
  * `victim` once `killAfter` orders were accepted, starts it again (same port
  * and data) when `restartWhen` resolves, and resolves when every order was accepted.
+ * The last `killAfter / 2` orders are sent only once the victim is dead: on a
+ * loaded machine the pace can run ahead of the answers, and without them every
+ * order may have been sent, even accepted, before the kill took effect.
  */
 export async function burstWithCrash(
   system: ProcessSystem,
@@ -157,9 +163,20 @@ export async function burstWithCrash(
 ) {
   const progress: Progress = { accepted: 0, refused: 0 };
   let killing: Promise<ExitReport> | undefined;
+  let dead: () => void = () => {};
+  const victimDead = new Promise<void>((resolve) => {
+    dead = resolve;
+  });
+  const heldFrom = placements.length - Math.ceil(options.killAfter / 2);
+  if (heldFrom < options.killAfter) {
+    throw new Error(
+      `a burst of ${placements.length} is too short to kill after ${options.killAfter}`,
+    );
+  }
   const placing = placeBurst([system.gateway], placements, {
     paceMs: options.paceMs,
     withinMs: options.placeWithinMs,
+    holdUntil: (i) => (i >= heldFrom ? victimDead : Promise.resolve()),
     onRefused: () => {
       progress.refused += 1;
     },
@@ -168,6 +185,7 @@ export async function burstWithCrash(
       if (progress.accepted === options.killAfter) {
         killing = system.kill(options.victim).then((report) => {
           progress.killedAt = Date.now();
+          dead();
           return report;
         });
       }
