@@ -24,9 +24,16 @@ export type OrderEventsKit = {
   stop: () => Promise<void>;
 };
 
-/** The order service on port 0 over a fresh SQLite file, with a real auth service beside it. */
-export async function startOrderEvents(env: Record<string, string>): Promise<OrderEventsKit> {
-  const auth = await startAuth();
+/**
+ * The order service on port 0 over a fresh SQLite file, with a real auth
+ * service beside it (`auth`, when the test started one for peers too; it is
+ * stopped with the rest).
+ */
+export async function startOrderEvents(
+  env: Record<string, string>,
+  given?: AuthKit,
+): Promise<OrderEventsKit> {
+  const auth = given ?? (await startAuth());
   const dir = mkdtempSync(join(tmpdir(), 'portico-order-events-'));
   const database: Database<OrderDatabase> = createDatabase<OrderDatabase>({
     url: join(dir, 'order.db'),
