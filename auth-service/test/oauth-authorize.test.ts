@@ -118,8 +118,10 @@ describe('the authorization endpoint and its login page', () => {
       expect(cookie).toMatch(/SameSite=Strict/);
       expect(cookie).toMatch(/Path=\/api\/v1\/auth\/authorize/);
       expect(cookie).not.toMatch(/Secure/);
-      expect(page.handle).toBeTruthy();
-      expect(page.csrfToken).toBeTruthy();
+      // The form carries the signed request (a compact JWS) and the cookie's CSRF token.
+      expect(page.handle).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(page.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(cookie).toContain(`portico_login_csrf=${page.csrfToken};`);
       // No script, no external asset; the client's name is escaped.
       expect(page.html).not.toMatch(/<script|src=|href=/i);
       expect(page.html).toContain('Shop &lt;SPA&gt; &amp; &quot;friends&quot;');
@@ -227,7 +229,7 @@ describe('the authorization endpoint and its login page', () => {
       const page = await openLoginPage(first.url, authorizeParams(challenge));
       const answer = await submitLogin(second.url, page, someone);
       expect(answer.status).toBe(303);
-      expect(answer.location?.searchParams.get('code')).toBeTruthy();
+      expect(answer.location?.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     } finally {
       await second.stop();
       await first.stop();
