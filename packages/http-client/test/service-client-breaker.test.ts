@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '@portico/errors';
+import { freePort, sendJson, startUpstream, type Upstream } from '@portico/test-kit';
 import { createServiceClient, type ServiceClient } from '../src/index.js';
-import { refusedPort, sendJson, startUpstream, type Upstream } from './upstream-server.js';
 
 const FAILURES = 3;
 const HALF_OPEN_AFTER_MS = 200;
@@ -93,7 +93,7 @@ describe('createServiceClient circuit breaker', () => {
   it('when connections are refused N times in a row, then the breaker opens too', async () => {
     const down = createServiceClient({
       name: 'inventory',
-      baseUrl: `http://127.0.0.1:${await refusedPort()}`,
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
       timeoutMs: 500,
       retries: 0,
       breaker: { consecutiveFailures: FAILURES, halfOpenAfterMs: HALF_OPEN_AFTER_MS },

@@ -1,10 +1,11 @@
 import { runWithContext, traceContextFrom, traceparentOf } from '@portico/logging';
+import { sendJson, startUpstream, type Upstream } from '@portico/test-kit';
 import {
   createServiceClient,
   createServiceTokenProvider,
   type ServiceClient,
 } from '../src/index.js';
-import { sendJson, startAuth, startUpstream, type Upstream } from './upstream-server.js';
+import { startAuth } from './upstream-server.js';
 
 describe('createServiceClient headers, body and service token', () => {
   let upstream: Upstream | undefined;

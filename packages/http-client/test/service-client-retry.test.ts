@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '@portico/errors';
+import { freePort, sendJson, startUpstream, type Upstream } from '@portico/test-kit';
 import { type ClientLogger, createServiceClient, type ServiceClient } from '../src/index.js';
-import { refusedPort, sendJson, startUpstream, type Upstream } from './upstream-server.js';
 
 const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 30 };
 
@@ -52,7 +52,7 @@ describe('createServiceClient retries', () => {
   });
 
   it('when the first connection is refused, then a GET is retried and reaches the upstream once it listens', async () => {
-    const port = await refusedPort();
+    const port = await freePort();
     let starting: Promise<Upstream> | undefined;
     // The retry log line is the moment the refused try is over: start listening then.
     const logger = {
@@ -135,7 +135,7 @@ describe('createServiceClient retries', () => {
   );
 
   it('when every try is refused, then the caller gets a ServiceUnavailableError that names the upstream but not its URL', async () => {
-    const port = await refusedPort();
+    const port = await freePort();
     client = clientFor(`http://svc-user:s3cret@127.0.0.1:${port}`, { retries: 1 });
 
     const error = await client.request({ method: 'GET', path: '/items' }).catch((e: unknown) => e);

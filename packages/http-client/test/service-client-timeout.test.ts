@@ -1,6 +1,6 @@
 import { GatewayTimeoutError } from '@portico/errors';
+import { eventually, startUpstream, type Upstream } from '@portico/test-kit';
 import { createServiceClient, type ServiceClient } from '../src/index.js';
-import { startUpstream, type Upstream } from './upstream-server.js';
 
 const TIMEOUT_MS = 150;
 
@@ -48,11 +48,6 @@ describe('createServiceClient per-try timeout', () => {
     };
   }
 
-  /** Resolves once `check` holds; the upstream's 'close' event can trail the client's rejection. */
-  async function eventually(check: () => boolean): Promise<void> {
-    while (!check()) await new Promise((r) => setTimeout(r, 5));
-  }
-
   it('when the upstream never answers a POST, then it fails with GatewayTimeoutError after timeoutMs, abandoning its one try', async () => {
     const holding = await holdingUpstream();
     upstream = holding.upstream;
@@ -69,7 +64,8 @@ describe('createServiceClient per-try timeout', () => {
     expect((error as Error).message).toContain('inventory');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
     // The answer is still held: the client gave up on its own, and closed the socket.
-    await eventually(() => holding.abandoned() === 1);
+    // The upstream's 'close' event can trail the client's rejection.
+    await eventually('the one try abandoned', () => holding.abandoned() === 1);
     holding.release();
     expect(upstream.calls).toHaveLength(1);
   });
@@ -87,7 +83,7 @@ describe('createServiceClient per-try timeout', () => {
 
     expect(elapsed).toBeGreaterThanOrEqual(2 * TIMEOUT_MS - 5);
     // Each try was abandoned by its own timeout, while the upstream still held its answer.
-    await eventually(() => holding.abandoned() === 2);
+    await eventually('both tries abandoned', () => holding.abandoned() === 2);
     holding.release();
     expect(upstream.calls).toHaveLength(2);
   });

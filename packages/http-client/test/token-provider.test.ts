@@ -1,12 +1,7 @@
 import { ServiceUnavailableError } from '@portico/errors';
+import { freePort, sendJson, startUpstream, type Upstream } from '@portico/test-kit';
 import { createServiceTokenProvider } from '../src/index.js';
-import {
-  refusedPort,
-  sendJson,
-  startAuth,
-  startUpstream,
-  type Upstream,
-} from './upstream-server.js';
+import { startAuth } from './upstream-server.js';
 
 describe('createServiceTokenProvider', () => {
   let auth: Upstream | undefined;
@@ -125,7 +120,7 @@ describe('createServiceTokenProvider', () => {
   });
 
   it('when the auth service is unreachable, then AUTH_UNAVAILABLE is thrown', async () => {
-    const provider = providerFor(`http://127.0.0.1:${await refusedPort()}`);
+    const provider = providerFor(`http://127.0.0.1:${await freePort()}`);
 
     await expect(provider.getToken()).rejects.toMatchObject({ code: 'AUTH_UNAVAILABLE' });
   });

@@ -1,9 +1,4 @@
-import { freePort, sendJson, startUpstream, type Upstream } from '@portico/test-kit';
-
-export { sendJson, startUpstream, type Upstream };
-
-/** A port nothing listens on (bound, then released), so connecting to it is refused. */
-export const refusedPort = freePort;
+import { sendJson, startUpstream, type Upstream } from '@portico/test-kit';
 
 /** An auth service token endpoint that issues `token-1`, `token-2`, ... */
 export function startAuth(expiresIn = 3600): Promise<Upstream> {
