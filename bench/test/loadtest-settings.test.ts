@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { refusedUrl } from '@portico/test-kit';
 
 const BENCH = resolve(import.meta.dirname, '..');
 
@@ -29,16 +29,6 @@ function runLoadtest(env: Record<string, string>) {
     });
     child.once('error', fail);
     child.once('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-/** A port nothing listens on a moment from now: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
   });
 }
 
@@ -111,7 +101,7 @@ describe('npm run loadtest with a bad setting', () => {
 
   it('when the settings are good but no gateway answers, then it gets past them and says so instead', async () => {
     const run = await runLoadtest({
-      LOADTEST_URL: `http://127.0.0.1:${await closedPort()}`,
+      LOADTEST_URL: await refusedUrl(),
       LOADTEST_SECONDS: '1',
     });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@portico/test-kit';
 import { type AuthKit, startAuth } from './support/auth-kit.js';
 import { call, type InventoryKit, startInventory } from './support/inventory-kit.js';
 import { startOrderFeed } from './support/order-feed-stand-in.js';
@@ -28,20 +29,25 @@ describe('the order saga over the embedded event feeds', () => {
 
   /** Long-polls inventory's own feed, as order-service will, until `type` for `orderId` shows. */
   async function answer(orderId: string, type: string): Promise<FeedEvent> {
-    const deadline = Date.now() + 10_000;
     let after = 0;
-    while (Date.now() < deadline) {
-      const res = await call(inventory.url, `/internal/v1/events?after=${after}&waitMs=2000`, {
-        token: orderService,
-      });
-      expect(res.status).toBe(200);
-      const found = (res.body.events as FeedEvent[]).find(
-        (e) => e.type === type && e.data.orderId === orderId,
-      );
-      if (found) return found;
-      after = res.body.next;
-    }
-    throw new Error(`no ${type} for ${orderId}`);
+    let found: FeedEvent | undefined;
+    await eventually(
+      `${type} for ${orderId}`,
+      async () => {
+        const res = await call(inventory.url, `/internal/v1/events?after=${after}&waitMs=2000`, {
+          token: orderService,
+        });
+        expect(res.status).toBe(200);
+        found = (res.body.events as FeedEvent[]).find(
+          (e) => e.type === type && e.data.orderId === orderId,
+        );
+        after = res.body.next;
+        return found !== undefined;
+      },
+      // Each poll waits on the feed itself: no pause between them.
+      { timeoutMs: 10_000, intervalMs: 0 },
+    );
+    return found!;
   }
 
   it('when an order is created and then cancelled, then inventory reserves, answers, and releases', async () => {

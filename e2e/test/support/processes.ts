@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@portico/test-kit';
+import { freePorts } from '@portico/test-kit';
 import { Redis } from 'ioredis';
 import {
   SERVICE_NAMES,
@@ -211,8 +211,11 @@ export async function startProcesses(options: ProcessSystemOptions = {}): Promis
   const redisPrefix = options.redisUrl
     ? `proc${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
     : undefined;
-  const ports = {} as Record<InstanceName, number>;
-  for (const name of instances) ports[name] = await freePort();
+  const free = await freePorts(instances.length);
+  const ports = Object.fromEntries(instances.map((name, i) => [name, free[i]!])) as Record<
+    InstanceName,
+    number
+  >;
   const urls = Object.fromEntries(
     instances.map((name) => [name, `http://127.0.0.1:${ports[name]}`]),
   ) as Record<InstanceName, string>;
