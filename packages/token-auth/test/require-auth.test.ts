@@ -6,18 +6,19 @@ import {
   now,
   type SigningKey,
   segment,
+  sendJson,
   signRaw,
   startJwksServer,
+  startUpstream,
+  type Upstream,
 } from '@portico/test-kit';
 import { type CryptoKey, exportSPKI, importJWK, SignJWT } from 'jose';
 import { createTokenVerifier } from '../src/index.js';
 import {
   AUDIENCE,
   accessToken,
-  type CountingServer,
   ISSUER,
   serviceClaims,
-  startCountingServer,
   startProtectedApp,
   userClaims,
 } from './support/token-kit.js';
@@ -28,14 +29,17 @@ let signing: SigningKey;
 /** A key the auth service never published: the attacker's. */
 let attacker: SigningKey;
 let jwks: Awaited<ReturnType<typeof startJwksServer>>;
-let attackerHost: CountingServer;
+/** The attacker's key host for `jku` / `x5u`: nothing may fetch from it. */
+let attackerHost: Upstream;
 let app: Awaited<ReturnType<typeof startProtectedApp>>;
 
 beforeAll(async () => {
   signing = await makeKey('key-2025-01');
   attacker = await makeKey('attacker-key');
   jwks = await startJwksServer([signing]);
-  attackerHost = await startCountingServer(JSON.stringify({ keys: [attacker.publicJwk] }));
+  attackerHost = await startUpstream((_call, res) =>
+    sendJson(res, 200, { keys: [attacker.publicJwk] }),
+  );
   const verifier = createTokenVerifier({
     jwksUrl: jwks.jwksUrl,
     issuer: ISSUER,
@@ -346,7 +350,7 @@ describe('requireAuth, when the token is forged or not acceptable', () => {
         signing.privateKey,
       );
       expectInvalidToken(await get('/me', bearer(withKid)));
-      expect(attackerHost.requests).toEqual([]);
+      expect(attackerHost.calls).toEqual([]);
     },
   );
 

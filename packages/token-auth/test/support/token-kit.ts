@@ -48,19 +48,6 @@ export function accessToken(
   return signAccessToken(key, claims, header);
 }
 
-/** A node:http server on 127.0.0.1 port 0 that counts the requests it receives. */
-export type CountingServer = Listening & { requests: string[] };
-
-/** A server that answers anything with `body`: the attacker's key host for `jku` / `x5u`. */
-export async function startCountingServer(body: string): Promise<CountingServer> {
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
-  return { ...(await listenLocally(server)), requests };
-}
-
 /**
  * An express app protected by `requireAuth`, rendering errors as problems, on
  * 127.0.0.1 port 0. `maxHeaderSize` lets a test send an oversized token past
