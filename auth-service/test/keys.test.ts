@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { accessToken, JWKS_PATH, makeKey, now } from '@portico/test-kit';
 import { createTokenVerifier, type TokenVerifier } from '@portico/token-auth';
-import { decodeProtectedHeader, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { decodeProtectedHeader, type JWK } from 'jose';
 import {
   ADMIN,
   type AuthHarness,
@@ -16,7 +17,6 @@ import { type JwksProxy, startJwksProxy } from './support/jwks-proxy.js';
 
 const ISSUER = 'http://127.0.0.1:8080';
 const AUDIENCE = 'portico-api';
-const JWKS_PATH = '/.well-known/jwks.json';
 const ROTATE = '/api/v1/auth/keys/rotate';
 
 type JwkSet = { keys: JWK[] };
@@ -61,18 +61,22 @@ function remoteVerifier(jwksBase: string, cooldownMs?: number): TokenVerifier {
 
 /** Well-formed tokens, each naming a random kid that no key set holds. */
 async function tokensWithUnknownKids(count: number): Promise<string[]> {
-  const { privateKey } = await generateKeyPair('ES256');
+  const key = await makeKey();
+  const iat = now();
   return Promise.all(
     Array.from({ length: count }, () =>
-      new SignJWT({ roles: ['user', 'admin'] })
-        .setProtectedHeader({ alg: 'ES256', kid: randomUUID(), typ: 'at+jwt' })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setSubject(randomUUID())
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .setJti(randomUUID())
-        .sign(privateKey),
+      accessToken(
+        { kid: randomUUID(), privateKey: key.privateKey },
+        {
+          roles: ['user', 'admin'],
+          iss: ISSUER,
+          aud: AUDIENCE,
+          sub: randomUUID(),
+          iat,
+          exp: iat + 300,
+          jti: randomUUID(),
+        },
+      ),
     ),
   );
 }

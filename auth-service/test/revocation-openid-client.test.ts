@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import * as client from 'openid-client';
-import { type AuthHarness, registerAndLogin, startAuth } from './support/auth-harness.js';
+import {
+  type AuthHarness,
+  registerAndLogin,
+  signedByService,
+  startAuth,
+} from './support/auth-harness.js';
 
 /** openid-client 6 (oauth4webapi underneath): a foreign client, strict about every answer. */
 const SECRET = 'openid-client-confidential-secret-0123456789';
@@ -39,18 +43,8 @@ describe('revocation and introspection with openid-client', () => {
     configuration('rp-server', auth);
 
   /** An access token issued to `azp`, as the authorization code grant would issue it. */
-  async function tokenFor(sub: string, azp: string) {
-    const { kid, key } = await auth.keyRing.signingKey();
-    return new SignJWT({ roles: ['user'], sid: randomUUID(), azp, scope: 'openid email' })
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-      .setIssuer(ISSUER)
-      .setAudience('portico-api')
-      .setSubject(sub)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setJti(randomUUID())
-      .sign(key);
-  }
+  const tokenFor = (sub: string, azp: string) =>
+    signedByService(auth, sub, { roles: ['user'], sid: randomUUID(), azp, scope: 'openid email' });
 
   it('when a confidential client introspects its token, then revokes it, then the token is inactive', async () => {
     const { id, email } = await registerAndLogin(auth.url);

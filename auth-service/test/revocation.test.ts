@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeJwt, SignJWT } from 'jose';
+import { decodeJwt } from 'jose';
 import { createAccountRepository } from '../src/data/account-repository.js';
 import {
   type AuthHarness,
@@ -7,6 +7,7 @@ import {
   postJson,
   registerAndLogin,
   serviceToken,
+  signedByService,
   startAuth,
 } from './support/auth-harness.js';
 
@@ -42,26 +43,16 @@ describe('token revocation, introspection and sign-out', () => {
   afterAll(() => auth.stop());
 
   /** Signs a user token as this service would, optionally for an OAuth client (`azp`) or earlier. */
-  async function signUser(
+  function signUser(
     sub: string,
-    options: { client?: string; audience?: string; issuedAgoSeconds?: number } = {},
+    { client, ...options }: { client?: string; audience?: string; issuedAgoSeconds?: number } = {},
   ) {
-    const { kid, key } = await auth.keyRing.signingKey();
-    const iat = Math.floor(Date.now() / 1000) - (options.issuedAgoSeconds ?? 0);
     const claims = {
       roles: ['user'],
       sid: randomUUID(),
-      ...(options.client && { azp: options.client, scope: 'openid' }),
+      ...(client && { azp: client, scope: 'openid' }),
     };
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-      .setIssuer('http://127.0.0.1:8080')
-      .setAudience(options.audience ?? 'portico-api')
-      .setSubject(sub)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + 300)
-      .setJti(randomUUID())
-      .sign(key);
+    return signedByService(auth, sub, claims, options);
   }
 
   const introspect = (token: string, headers: Record<string, string> = SHOP) =>

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@portico/db';
 import { type Served, serve } from '@portico/lifecycle';
 import { createLogger, type Logger } from '@portico/logging';
+import { accessToken, now } from '@portico/test-kit';
 import { createAuthService } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import type { AuthDatabase } from '../../src/data/schema.js';
@@ -147,4 +149,31 @@ export async function registerAndLogin(base: string, password = 'correct horse b
     password,
     tokens: await login(base, { email, password }),
   };
+}
+
+/**
+ * An access token for `sub` signed with the service's current key, as it
+ * issues them (issuer and audience the defaults, five minutes), with `claims`
+ * added: for tokens only a flow the test need not run would issue.
+ */
+export async function signedByService(
+  auth: AuthHarness,
+  sub: string,
+  claims: Record<string, unknown>,
+  options: { audience?: string; issuedAgoSeconds?: number } = {},
+): Promise<string> {
+  const { kid, key } = await auth.keyRing.signingKey();
+  const iat = now() - (options.issuedAgoSeconds ?? 0);
+  return accessToken(
+    { kid, privateKey: key },
+    {
+      ...claims,
+      iss: 'http://127.0.0.1:8080',
+      aud: options.audience ?? 'portico-api',
+      sub,
+      iat,
+      exp: iat + 300,
+      jti: randomUUID(),
+    },
+  );
 }

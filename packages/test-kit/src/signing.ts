@@ -39,9 +39,12 @@ export async function signRaw(
   return `${input}.${b64url(new Uint8Array(signature))}`;
 }
 
-/** An access token as the auth service signs one: ES256, `typ: at+jwt`, the key's `kid`. */
+/**
+ * An access token as the auth service signs one: ES256, `typ: at+jwt`, the
+ * key's `kid`. Any ES256 private key with a kid will do (the auth service's own, say).
+ */
 export function accessToken(
-  key: SigningKey,
+  key: Pick<SigningKey, 'kid' | 'privateKey'>,
   claims: Record<string, unknown>,
   header: Record<string, unknown> = {},
 ): Promise<string> {
