@@ -4,6 +4,7 @@ import {
   loadConfig,
   logFormat,
   logLevel,
+  nonNegativeInt,
   port,
   positiveInt,
   redisPrefix,
@@ -71,6 +72,12 @@ export const gatewayConfigSchemaFor = (env: Env) =>
     RATE_LIMIT_PER_MINUTE: positiveInt(600),
     /** `POST /api/v1/auth/login` attempts a minute per client address and email. */
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+    /**
+     * Connections served at a time per client address (IPv6 by /56); the next
+     * wait unread until one closes. 0: no limit, the default, since behind a
+     * load balancer every client has the balancer's address (SECURITY.md).
+     */
+    MAX_CONNECTIONS_PER_ADDRESS: nonNegativeInt(0),
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: redisPrefix(),
     LOG_LEVEL: logLevel(),

@@ -4,7 +4,12 @@ import { createLogger } from '@portico/logging';
 import { pino } from 'pino';
 import { createGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
+import { limitConnectionsPerAddress } from './connection-limit.js';
 import { DEFAULT_ROUTES_FILE, loadRoutesFile } from './routing/routes-file.js';
+
+/** Past MAX_CONNECTIONS_PER_ADDRESS, how many of an address's connections may wait, and how long. */
+const WAITING_CONNECTIONS_PER_ADDRESS = 512;
+const CONNECTION_WAIT_MS = 30_000;
 
 const config = readConfigOrExit(() => loadGatewayConfig());
 // Validated before anything starts: a bad file is a few lines naming file, line and column.
@@ -30,6 +35,14 @@ process.on('SIGHUP', () => gateway.reload());
 // within 30 s (1 MiB at the body limit is far inside that), idle keep-alive 5 s.
 await serve(gateway.listener, {
   upgrade: gateway.upgrade,
+  ...(config.MAX_CONNECTIONS_PER_ADDRESS > 0 && {
+    guard: (server) =>
+      limitConnectionsPerAddress(server, {
+        max: config.MAX_CONNECTIONS_PER_ADDRESS,
+        maxWaiting: WAITING_CONNECTIONS_PER_ADDRESS,
+        waitMs: CONNECTION_WAIT_MS,
+      }),
+  }),
   port: config.PORT,
   host: config.HOST,
   logger,

@@ -34,6 +34,12 @@ export type ServeOptions = {
    * request as an ordinary one, with `Upgrade` left for the listener to ignore.
    */
   upgrade?: UpgradeListener;
+  /**
+   * Installed on the server before it listens, e.g. a connection limit that
+   * holds some connections unread (the gateway's). Its `release` runs when
+   * draining starts, for the connections it holds that the server does not serve yet.
+   */
+  guard?: (server: Server) => { release: () => void };
 };
 
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -135,6 +141,7 @@ export async function serve(listener: RequestListener, options: ServeOptions): P
       else upgrade(req, socket, head);
     });
   }
+  const guard = options.guard?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -147,6 +154,7 @@ export async function serve(listener: RequestListener, options: ServeOptions): P
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       options.draining?.abort();
       server.closeIdleConnections();
+      guard?.release();
       // RFC 9112 §9.6: a busy keep-alive socket would otherwise stay open after its
       // response until the client's idle timeout, holding the drain for seconds.
       for (const res of inFlight.all()) if (!res.headersSent) res.setHeader('connection', 'close');
