@@ -20,17 +20,21 @@ export const segment = (value: unknown): string => b64url(JSON.stringify(value))
 /** Seconds since the epoch, as JWT claims count time. */
 export const now = (): number => Math.floor(Date.now() / 1000);
 
+/** A JWS part: an object as JSON, or a string taken as JSON text already (duplicate members, say). */
+const part = (value: Record<string, unknown> | string): string =>
+  typeof value === 'string' ? b64url(value) : segment(value);
+
 /**
  * Signs any header and payload with ES256 by hand (WebCrypto's ECDSA output is
  * already the JWS r||s form), so tests can build tokens jose refuses to sign:
- * unknown `crit`, missing `typ`, `jku` headers and so on.
+ * unknown `crit`, missing `typ`, `jku` headers, raw JSON text and so on.
  */
 export async function signRaw(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
+  header: Record<string, unknown> | string,
+  payload: Record<string, unknown> | string,
   privateKey: CryptoKey,
 ): Promise<string> {
-  const input = `${segment(header)}.${segment(payload)}`;
+  const input = `${part(header)}.${part(payload)}`;
   const signature = await webcrypto.subtle.sign(
     { name: 'ECDSA', hash: 'SHA-256' },
     privateKey,

@@ -1,4 +1,5 @@
-import { randomUUID, webcrypto } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { signRaw } from '@portico/test-kit';
 import type { KeyRing } from '../../../../auth-service/src/domain/key-ring.js';
 
 /** The auth service's defaults (TOKEN_ISSUER, TOKEN_AUDIENCE), which the system under attack keeps. */
@@ -47,14 +48,6 @@ export async function forgeWith(keys: KeyRing, sub: string): Promise<Forge> {
         ...overrides,
       }),
     header: (overrides = {}) => drop({ alg: 'ES256', typ: 'at+jwt', kid, ...overrides }),
-    sign: async (header, payload) => {
-      const input = `${b64(header)}.${b64(payload)}`;
-      const signature = await webcrypto.subtle.sign(
-        { name: 'ECDSA', hash: 'SHA-256' },
-        key as webcrypto.CryptoKey,
-        new TextEncoder().encode(input),
-      );
-      return `${input}.${Buffer.from(signature).toString('base64url')}`;
-    },
+    sign: (header, payload) => signRaw(header, payload, key),
   };
 }

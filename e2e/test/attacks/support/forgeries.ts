@@ -1,4 +1,5 @@
-import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createHmac, createPublicKey, randomUUID } from 'node:crypto';
+import { makeKey, signRaw } from '@portico/test-kit';
 import type { JWK } from 'jose';
 import type { Account } from './clients.js';
 import { b64, type Forge, now } from './forge.js';
@@ -20,22 +21,6 @@ const hmacSigned = (alg: 'sha256', key: string | Buffer, header: object, payload
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${createHmac(alg, key).update(input).digest('base64url')}`;
 };
-
-/** An attacker's own ES256 key pair, to sign tokens that carry their own key. */
-function attackerKey() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    jwk: publicKey.export({ format: 'jwk' }),
-    sign: (header: object, payload: object) => {
-      const input = `${b64(header)}.${b64(payload)}`;
-      const signature = sign('sha256', Buffer.from(input), {
-        key: privateKey,
-        dsaEncoding: 'ieee-p1363',
-      });
-      return `${input}.${signature.toString('base64url')}`;
-    },
-  };
-}
 
 /**
  * Every way we know to forge or misuse an access token (RFC 8725, the jose and
@@ -129,8 +114,13 @@ export function forgeries(kit: ForgeryKit): Forgery[] {
     [
       "an embedded jwk of the attacker's key, with the real kid",
       async () => {
-        const own = attackerKey();
-        return own.sign(kit.forge.header({ jwk: own.jwk }), kit.forge.claims());
+        // The attacker's own key pair, embedded in the token it signs.
+        const own = await makeKey();
+        return signRaw(
+          kit.forge.header({ jwk: own.publicJwk }),
+          kit.forge.claims(),
+          own.privateKey,
+        );
       },
       [401],
     ],
