@@ -30,7 +30,7 @@ describe('upstream failures', () => {
     await authDown.close();
 
     expectProblem(reply, 502, 'UPSTREAM_UNAVAILABLE');
-    expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
+    expect(reply.headers['retry-after']).toBe('5');
     expect(reply.json().detail).toBe('auth-service is unavailable.');
     const port = new URL(downUrl).port;
     expect(reply.text).not.toContain(port);
@@ -56,7 +56,7 @@ describe('upstream failures', () => {
     const elapsed = Date.now() - started;
 
     expectProblem(reply, 504, 'UPSTREAM_TIMEOUT');
-    expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
+    expect(reply.headers['retry-after']).toBe('1');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     await eventually('the upstream call abandoned', () => abandoned);
   });
