@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@portico/test-kit';
+// order-service's producing side: a real outbox behind the real feed routes (its test kit).
+import { type Peer, startPeer } from '../../order-service/test/support/peers.js';
 import { type AuthKit, startAuth } from './support/auth-kit.js';
 import { call, type InventoryKit, startInventory } from './support/inventory-kit.js';
-import { startOrderFeed } from './support/order-feed-stand-in.js';
 
 type FeedEvent = { position: number; type: string; source: string; data: { orderId?: string } };
 
 describe('the order saga over the embedded event feeds', () => {
   let auth: AuthKit;
-  let orders: Awaited<ReturnType<typeof startOrderFeed>>;
+  let orders: Peer;
   let inventory: InventoryKit;
   let admin: string;
   let orderService: string;
   beforeAll(async () => {
     auth = await startAuth();
-    orders = await startOrderFeed(auth.url);
+    orders = await startPeer('order', auth.url);
     inventory = await startInventory({ authUrl: auth.url, orderUrl: orders.url });
     [admin, orderService] = await Promise.all([
       auth.adminToken(),

@@ -17,9 +17,10 @@ export type Peer = {
 };
 
 /**
- * What order-service sees of a service it follows (inventory, user): a real
- * outbox behind the real feed routes, under `source`, plus any `routes` of
- * its own under `/internal/v1`, all behind the same token check as the real one.
+ * A service another one follows, as the follower sees it (inventory or user
+ * for order-service, order for inventory): a real outbox behind the real feed
+ * routes, under `source`, plus any `routes` of its own under `/internal/v1`,
+ * all behind the same token check as the real one.
  */
 export async function startPeer(
   source: string,
