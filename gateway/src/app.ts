@@ -189,8 +189,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
       req,
       startedAt,
       trace,
-      label: known || path === RELOAD_PATH ? path : (docsRoute(path) ?? 'unmatched'),
-      upstream: 'gateway',
+      route: {
+        pattern: known || path === RELOAD_PATH ? path : (docsRoute(path) ?? 'unmatched'),
+        upstream: 'gateway',
+      },
       quiet: known,
       caller: undefined,
       upstreamError: undefined,

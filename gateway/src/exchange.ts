@@ -22,11 +22,6 @@ export type Exchange = {
   readonly traceparent: string;
   /** `process.hrtime.bigint()` when the request arrived. */
   readonly startedAt: bigint;
-  /** The route-table entry and the upstream, as logs and metrics name them. */
-  readonly label: string;
-  readonly upstream: string;
-  /** Probes log at debug; a proxied request never does. */
-  readonly quiet: boolean;
   /** The verified caller, once the edge token check passed (token routes only). */
   caller: Caller | undefined;
   /**
@@ -77,9 +72,6 @@ export function startExchange(
     trace: fields.trace,
     traceparent: fields.traceparent,
     startedAt: fields.startedAt,
-    label: fields.route.pattern,
-    upstream: fields.route.upstream,
-    quiet: false,
     caller: undefined,
     body: undefined,
     bodyTooLarge: false,

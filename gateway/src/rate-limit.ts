@@ -59,7 +59,7 @@ function limiterStage(policy: Policy, store: Store, metrics: RateLimitMetrics): 
     exchange.rateLimitPolicy = policyHeader;
     exchange.rateLimit = `limit=${limit}, remaining=${Math.max(limit - counted.totalHits, 0)}, reset=${Math.max(0, Math.ceil(resetMs / 1000))}`;
     if (counted.totalHits <= limit) return true;
-    metrics.limited(exchange.label, policy.name);
+    metrics.limited(exchange.route.pattern, policy.name);
     sendProblem(exchange, new TooManyRequestsError(resetMs / 1000, policy.detail, policy.code));
     return false;
   };

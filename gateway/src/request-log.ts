@@ -14,12 +14,13 @@ export type LoggedRequest = {
   /** `process.hrtime.bigint()` when the request arrived. */
   readonly startedAt: bigint;
   readonly trace: { readonly requestId: string };
-  /** The route-table entry or admin path; `unmatched` for a 404. Never the raw path. */
-  readonly label: string;
-  /** The upstream's name, or `gateway` when the gateway answered itself. */
-  readonly upstream: string;
+  /**
+   * The route-table entry, by its pattern and upstream; for what the gateway
+   * answers itself, its admin path (`unmatched` for a 404) and `gateway`. Never the raw path.
+   */
+  readonly route: { readonly pattern: string; readonly upstream: string };
   /** Probe and scrape endpoints log at debug so they do not drown the real traffic. */
-  readonly quiet: boolean;
+  readonly quiet?: boolean;
   /** The verified caller, if any: its user id goes in the line. */
   readonly caller: { readonly sub: string } | undefined;
   /** Why the upstream call failed, if it did. */
@@ -67,7 +68,8 @@ export function createRequestLog(logger: Logger, metrics: GatewayMetrics): Reque
     const seconds = Number(process.hrtime.bigint() - request.startedAt) / 1e9;
     const status = this.writableFinished ? this.statusCode : CLIENT_CLOSED;
     const method = request.req.method ?? 'UNKNOWN';
-    metrics.observe(request.label, request.upstream, method, status, seconds);
+    const { pattern, upstream } = request.route;
+    metrics.observe(pattern, upstream, method, status, seconds);
     const level = request.quiet
       ? 'debug'
       : status >= 500
@@ -76,9 +78,9 @@ export function createRequestLog(logger: Logger, metrics: GatewayMetrics): Reque
           ? 'warn'
           : 'info';
     if (!logger.isLevelEnabled(level)) return;
-    if (request.label !== lastLabel || request.upstream !== lastUpstream) {
-      lastLabel = request.label;
-      lastUpstream = request.upstream;
+    if (pattern !== lastLabel || upstream !== lastUpstream) {
+      lastLabel = pattern;
+      lastUpstream = upstream;
       lastLogger = lineLoggerOf(lastLabel, lastUpstream);
     }
     // One shape for every line; pino leaves out the fields that are undefined.

@@ -84,12 +84,12 @@ export function createWebSocketUpstream(options: WebSocketUpstreamOptions): WebS
       upgrade: 'websocket',
     });
     exchange.res.end();
-    metrics.webSocket(exchange.label, name, 1);
+    metrics.webSocket(exchange.route.pattern, name, 1);
     splice(exchange, client, socket, {
       clientHead: (exchange.res as Handshake)[HEAD]!,
       upstreamHead: head,
       idleMs,
-      onClose: () => metrics.webSocket(exchange.label, name, -1),
+      onClose: () => metrics.webSocket(exchange.route.pattern, name, -1),
     });
   };
 
