@@ -6,11 +6,11 @@ import { createUserDirectory, type UserStatusCache } from '@portico/user-directo
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { ADMIN_PATHS, createAdminApp, RELOAD_PATH } from './admin-app.js';
-import { bodyLimit } from './body-limit.js';
+import { refuseOversizedBody } from './body-limit.js';
 import type { GatewayConfig } from './config.js';
 import { type Cors, createCors } from './cors.js';
 import { docsRoute } from './docs.js';
-import { edgeAuth } from './edge-auth.js';
+import { checkToken } from './edge-auth.js';
 import { type Exchange, startExchange } from './exchange.js';
 import { prepareUpstreamHeaders, setAnswerHeaders } from './headers.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -23,12 +23,12 @@ import { createLiveRoutes, type ReloadOutcome } from './routing/live-routes.js';
 import { DEFAULT_ROUTES_FILE, type RoutesSpec } from './routing/routes-file.js';
 import { socketResponse } from './streaming/socket-response.js';
 import {
+  admitHandshake,
   ignoreUpgrade,
   isWebSocketHandshake,
   openWebSocket,
-  webSocketRoute,
 } from './streaming/websocket.js';
-import { userStatusStage } from './user-status.js';
+import { checkUserStatus } from './user-status.js';
 
 export type GatewayDeps = {
   config: GatewayConfig;
@@ -58,7 +58,7 @@ export type Gateway = {
   close: () => Promise<void>;
 };
 
-function preflight(cors: Cors): Stage {
+function answerPreflight(cors: Cors): Stage {
   return (exchange) => {
     if (!cors.isPreflight(exchange.req)) return true;
     setAnswerHeaders(exchange.res, exchange);
@@ -71,10 +71,10 @@ function preflight(cors: Cors): Stage {
 const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /** The per-caller limit of the route: the gateway's, or the route's own budget. */
-const routeRateLimit: Stage = (exchange) => exchange.route.limiter(exchange);
+const limitCaller: Stage = (exchange) => exchange.route.limiter(exchange);
 
 /** The last stage before the upstream call: what the upstream may see of the client's request. */
-const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
+const rewriteForUpstream: Stage = ({ req, trace, traceparent }) => {
   prepareUpstreamHeaders(req, trace, traceparent);
   // The target goes upstream as sent (upstream.ts): less a fragment, which is
   // never part of a request target (RFC 9112 §3.2) though Node's parser keeps it.
@@ -87,8 +87,8 @@ const upstreamHeaders: Stage = ({ req, trace, traceparent }) => {
  * Builds the gateway without listening. Routed requests take the lean node:http
  * path (route match → stages → an undici call upstream); everything else goes to
  * the express admin app. Edge token verification, user status and rate limits
- * are stages that slot in before `upstreamHeaders`; retries and the circuit
- * breaker live inside `Upstream.forward` (resilience.ts).
+ * are stages that slot in before `rewriteForUpstream`; retries and the circuit
+ * breaker wrap each try in the route's forwarder (`withResilience`, resilience.ts).
  */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
@@ -144,26 +144,26 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
 
   const callerChecks: Stage[] = [
-    edgeAuth({ verifier, metrics, countCheck: rateLimits.tokenChecks }),
-    userStatusStage(userStatuses),
+    checkToken({ verifier, metrics, countCheck: rateLimits.tokenChecks }),
+    checkUserStatus(userStatuses),
   ];
   const stages: Stage[] = [
-    ...(cors ? [preflight(cors)] : []),
-    bodyLimit,
+    ...(cors ? [answerPreflight(cors)] : []),
+    refuseOversizedBody,
     ...callerChecks,
     // Login after the per-caller limit: a client over that one is refused before
     // its body is read, and the stricter login policy is the one its headers show.
-    routeRateLimit,
+    limitCaller,
     rateLimits.login,
-    upstreamHeaders,
+    rewriteForUpstream,
   ];
   // A handshake is a bodiless GET, never a preflight or a login: the route's
   // access rule and rate limit are what it must pass.
   const handshakeStages: Stage[] = [
-    webSocketRoute,
+    admitHandshake,
     ...callerChecks,
-    routeRateLimit,
-    upstreamHeaders,
+    limitCaller,
+    rewriteForUpstream,
   ];
   const forward = (exchange: Exchange) => exchange.route.forward(exchange);
   const fail = (exchange: Exchange, error: unknown) => {

@@ -7,7 +7,7 @@ import type { Stage } from './pipeline.js';
  * length (chunked) is counted as it is read (resilience.ts). `Connection:
  * close` on the 413 so Node does not read the unwanted body to keep the connection.
  */
-export const bodyLimit: Stage = (exchange) => {
+export const refuseOversizedBody: Stage = (exchange) => {
   const declared = exchange.req.headers['content-length'];
   if (declared !== undefined) {
     const limitBytes = exchange.route.bodyLimitBytes;

@@ -40,7 +40,7 @@ function then(
  * forged tokens is refused with 429 before it costs a verification each.
  * Services verify again: the gateway's word is never their proof of identity.
  */
-export function edgeAuth(deps: {
+export function checkToken(deps: {
   verifier: TokenVerifier;
   metrics: GatewayMetrics;
   countCheck: Stage;

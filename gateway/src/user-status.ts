@@ -6,7 +6,7 @@ import type { Stage } from './pipeline.js';
 import { invalidToken, sendProblem } from './problems.js';
 
 /** Refuses a caller whose account is disabled (403) or gone (401), after the token passed. */
-export function userStatusStage(statuses: UserStatusCache): Stage {
+export function checkUserStatus(statuses: UserStatusCache): Stage {
   const decide = (exchange: Exchange, status: UserStatus | undefined): boolean => {
     if (status === 'active') return true;
     const refusal =

@@ -32,7 +32,7 @@ function refuse(exchange: Exchange, error: HttpError): false {
  * open a socket as its visitor (cross-site WebSocket hijacking). A handshake
  * without `Origin` is not a browser's, and CORS off checks nothing here.
  */
-export const webSocketRoute: Stage = (exchange) => {
+export const admitHandshake: Stage = (exchange) => {
   const { req, route } = exchange;
   if (route.upgrade === undefined) {
     return refuse(
