@@ -217,11 +217,10 @@ describeRedis('rate limits when Redis fails', () => {
     const before = await fallbacks();
     redisServer.kill('SIGSTOP');
     try {
-      const startedAt = Date.now();
+      // Redis stays frozen until `finally`: without the bound these replies would never come.
       const replies = await sendMany(5, () =>
         send(gateway.url, { path: '/api/v1/orders', headers: auth }),
       );
-      const elapsedMs = Date.now() - startedAt;
       // A caller nobody has seen: its status look-up in Redis is bounded too.
       const stranger = await send(gateway.url, {
         path: '/api/v1/orders',
@@ -231,7 +230,6 @@ describeRedis('rate limits when Redis fails', () => {
       expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200, 200]);
       // The first waits out the 200 ms bound; from then on all count in memory.
       expect(replies.map(remainingOf)).toEqual([999, 998, 997, 996, 995]);
-      expect(elapsedMs).toBeLessThan(2_000);
       expect(stranger.status).toBe(200);
       expect(await fallbacks()).toBe(before + 1);
       await countsIn(gateway, 'memory');
