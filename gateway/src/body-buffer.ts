@@ -1,12 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { Exchange } from './exchange.js';
 import { payloadTooLarge, sendProblem } from './problems.js';
-
-/** Whether the request carries a body (after `prepareUpstreamHeaders`, a bodied request has one of these). */
-export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
 
 /** Answers 413 (with `Connection: close`: Node need not read the rest to keep the socket). */
 export function refuseBody(exchange: Exchange, limitBytes: number): false {

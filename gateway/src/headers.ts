@@ -71,6 +71,12 @@ function isUntrusted(name: string): boolean {
   return false;
 }
 
+/** Whether the request carries a body (after `prepareUpstreamHeaders` too: it keeps one of these on a bodied request). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /**
  * The headers the upstream may see of the client's (the upstream call sends
  * `req.headers` as they are): no hop-by-hop, forwarding or identity header
@@ -85,9 +91,7 @@ export function prepareUpstreamHeaders(
   traceparent: string,
 ): void {
   const headers = req.headers;
-  const hasBody =
-    headers['transfer-encoding'] !== undefined ||
-    (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  const bodied = hasBody(req);
   const host = headers.host;
   const named = namesNoHeader(headers.connection)
     ? undefined
@@ -104,8 +108,7 @@ export function prepareUpstreamHeaders(
   // Marks a body of unknown length (Node's server has de-chunked it): it is
   // read whole before the first try, and then goes out with a Content-Length
   // (resilience.ts, body-buffer.ts), so this never reaches the upstream.
-  if (hasBody && upstream['content-length'] === undefined)
-    upstream['transfer-encoding'] = 'chunked';
+  if (bodied && upstream['content-length'] === undefined) upstream['transfer-encoding'] = 'chunked';
 
   upstream['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
   upstream['x-forwarded-proto'] = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';

@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from '@portico/logging';
 import type { Dispatcher } from 'undici';
-import { hasBody } from './body-buffer.js';
 import type { Exchange } from './exchange.js';
-import { downstreamHeaders } from './headers.js';
+import { downstreamHeaders, hasBody } from './headers.js';
 import type { GatewayMetrics } from './metrics.js';
 import { internalError, sendProblem, upstreamFailure } from './problems.js';
 import type { SendTry, TryOutcome } from './resilience.js';

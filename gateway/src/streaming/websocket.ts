@@ -7,9 +7,9 @@ import {
   problemFrom,
   writeProblem,
 } from '@portico/errors';
-import { hasBody } from '../body-buffer.js';
 import { GATEWAY_ERRORS } from '../errors.js';
 import type { Exchange } from '../exchange.js';
+import { hasBody } from '../headers.js';
 import type { Stage } from '../pipeline.js';
 import { sendProblem } from '../problems.js';
 
