@@ -5,21 +5,22 @@ import { type Logger, type TraceContext, traceContextFrom, traceparentOf } from 
 import { createUserDirectory, type UserStatusCache } from '@portico/user-directory';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { ADMIN_PATHS, createAdminApp, RELOAD_PATH } from './admin-app.js';
-import { refuseOversizedBody } from './body-limit.js';
+import { ADMIN_PATHS, createAdminApp, RELOAD_PATH } from './admin/admin-app.js';
+import { docsRoute } from './admin/docs.js';
+import { checkToken } from './auth/edge-auth.js';
+import { checkUserStatus } from './auth/user-status.js';
 import type { GatewayConfig } from './config.js';
-import { type Cors, createCors } from './cors.js';
-import { docsRoute } from './docs.js';
-import { checkToken } from './edge-auth.js';
 import { type Exchange, startExchange } from './exchange.js';
-import { prepareUpstreamHeaders, setAnswerHeaders } from './headers.js';
-import { createGatewayMetrics } from './metrics.js';
+import { refuseOversizedBody } from './limits/body-limit.js';
+import { createRateLimits } from './limits/rate-limit.js';
+import { createGatewayMetrics } from './observability/metrics.js';
+import { createRequestLog } from './observability/request-log.js';
 import { runPipeline, type Stage } from './pipeline.js';
 import { internalError, sendProblem } from './problems.js';
-import { createRateLimits } from './rate-limit.js';
-import { createRequestLog } from './request-log.js';
-import { canonicalPath, routeFor } from './route-table.js';
+import { type Cors, createCors } from './proxy/cors.js';
+import { prepareUpstreamHeaders, setAnswerHeaders } from './proxy/headers.js';
 import { createLiveRoutes, type ReloadOutcome } from './routing/live-routes.js';
+import { canonicalPath, routeFor } from './routing/route-table.js';
 import { DEFAULT_ROUTES_FILE, type RoutesSpec } from './routing/routes-file.js';
 import { socketResponse } from './streaming/socket-response.js';
 import {
@@ -28,7 +29,6 @@ import {
   isWebSocketHandshake,
   openWebSocket,
 } from './streaming/websocket.js';
-import { checkUserStatus } from './user-status.js';
 
 export type GatewayDeps = {
   config: GatewayConfig;

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceContext } from '@portico/logging';
 import type { Caller } from '@portico/token-auth';
-import type { Cors } from './cors.js';
-import type { Route } from './route-table.js';
+import type { Cors } from './proxy/cors.js';
 import type { Endpoint } from './routing/endpoint-pool.js';
+import type { Route } from './routing/route-table.js';
 
 /**
  * One proxied request on its way through the gateway: what the stages learned

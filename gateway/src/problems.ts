@@ -12,7 +12,7 @@ import {
 import { TOKEN_AUTH_ERRORS } from '@portico/token-auth';
 import { GATEWAY_ERRORS } from './errors.js';
 import type { Exchange } from './exchange.js';
-import { setAnswerHeaders } from './headers.js';
+import { setAnswerHeaders } from './proxy/headers.js';
 
 /** Node's codes for "nothing listens there" or "no route to it": the service is down. */
 const UNREACHABLE = new Set([

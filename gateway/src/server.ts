@@ -4,7 +4,7 @@ import { createLogger } from '@portico/logging';
 import { pino } from 'pino';
 import { createGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
-import { limitConnectionsPerAddress } from './connection-limit.js';
+import { limitConnectionsPerAddress } from './limits/connection-limit.js';
 import { DEFAULT_ROUTES_FILE, loadRoutesFile } from './routing/routes-file.js';
 
 /** Past MAX_CONNECTIONS_PER_ADDRESS, how many of an address's connections may wait, and how long. */

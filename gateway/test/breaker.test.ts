@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { ConfigError } from '@portico/config';
 import { eventually, refusedUrl } from '@portico/test-kit';
-import { CircuitBreaker } from '../src/circuit-breaker.js';
 import { loadGatewayConfig } from '../src/config.js';
+import { CircuitBreaker } from '../src/resilience/circuit-breaker.js';
 import type { FakeUpstream } from './support/fake-upstream.js';
 import {
   type Reply,

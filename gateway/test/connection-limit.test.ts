@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { serve } from '@portico/lifecycle';
 import { createLogger } from '@portico/logging';
-import { limitConnectionsPerAddress } from '../src/connection-limit.js';
+import { limitConnectionsPerAddress } from '../src/limits/connection-limit.js';
 
 /**
  * Issue 12: one address holding many connections kept every other user

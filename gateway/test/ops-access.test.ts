@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { opsAccess } from '../src/ops-access.js';
+import { opsAccess } from '../src/admin/ops-access.js';
 import {
   type RunningGateway,
   send,

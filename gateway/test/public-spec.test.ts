@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { specPath } from '@portico/openapi';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { parse } from 'yaml';
-import { loadGatewayConfig } from '../src/config.js';
 import {
   BROWSER_LOGIN_SCHEME,
   type JsonObject,
@@ -10,8 +9,9 @@ import {
   mergePublicSpecs,
   PUBLISHED_SPECS,
   PublicSpecError,
-} from '../src/public-spec.js';
-import { matchRoute } from '../src/route-table.js';
+} from '../src/admin/public-spec.js';
+import { loadGatewayConfig } from '../src/config.js';
+import { matchRoute } from '../src/routing/route-table.js';
 import { DEFAULT_ROUTES_FILE, loadRoutesFile } from '../src/routing/routes-file.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

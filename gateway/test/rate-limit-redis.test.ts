@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { eventually, freePort } from '@portico/test-kit';
 import { Redis } from 'ioredis';
-import { REDIS_KEY_PREFIX } from '../src/rate-limit.js';
+import { REDIS_KEY_PREFIX } from '../src/limits/rate-limit.js';
 import {
   type Reply,
   type RunningGateway,

@@ -1,4 +1,4 @@
-import { LOGIN_BODY_LIMIT_BYTES } from '../src/login-body.js';
+import { LOGIN_BODY_LIMIT_BYTES } from '../src/limits/login-body.js';
 import {
   type Reply,
   type RunningGateway,

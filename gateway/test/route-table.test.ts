@@ -1,5 +1,5 @@
 import { loadGatewayConfig } from '../src/config.js';
-import { canonicalPath, matchRoute } from '../src/route-table.js';
+import { canonicalPath, matchRoute } from '../src/routing/route-table.js';
 import { DEFAULT_ROUTES_FILE, loadRoutesFile } from '../src/routing/routes-file.js';
 
 /** The shipped table, gateway/routes.yaml, with the default upstream URLs. */

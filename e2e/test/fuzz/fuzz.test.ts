@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { loadPublicSpec } from '../../../gateway/src/public-spec.js';
+import { loadPublicSpec } from '../../../gateway/src/admin/public-spec.js';
 import { productionParts } from '../production/production-env.js';
 import { call, type System, startSystem } from '../support/system.js';
 import { checkCase, type Tally } from './check-case.js';

@@ -1,7 +1,7 @@
 import type { Logger } from '@portico/logging';
 import { Pool } from 'undici';
-import { CircuitBreaker } from '../circuit-breaker.js';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 
 /**
  * Idle pooled sockets are closed after this long. It must stay below the

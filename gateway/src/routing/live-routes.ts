@@ -1,9 +1,9 @@
 import { ConfigError } from '@portico/config';
 import type { Readiness } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
-import { upstreamChecks } from '../readiness.js';
-import type { Route } from '../route-table.js';
+import { upstreamChecks } from '../observability/readiness.js';
 import type { EndpointPool } from './endpoint-pool.js';
+import type { Route } from './route-table.js';
 import { buildRouteTable, type RouteTable, type RouteTableDeps } from './route-table-builder.js';
 import { loadRoutesFile, type RoutesSpec } from './routes-file.js';
 

@@ -1,12 +1,12 @@
 import type { Logger } from '@portico/logging';
 import type { GatewayConfig } from '../config.js';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Stage } from '../pipeline.js';
-import { withResilience } from '../resilience.js';
-import type { Route } from '../route-table.js';
+import { upstreamCalls } from '../proxy/upstream.js';
+import { withResilience } from '../resilience/resilience.js';
 import { createWebSocketUpstream } from '../streaming/websocket-upstream.js';
-import { upstreamCalls } from '../upstream.js';
 import { createEndpointPool, type EndpointPool } from './endpoint-pool.js';
+import type { Route } from './route-table.js';
 import type { RoutesSpec, UpstreamSpec } from './routes-file.js';
 
 /** The routes the listener matches against, and the endpoint pools they send to. */

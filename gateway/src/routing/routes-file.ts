@@ -3,8 +3,8 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@portico/config';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
-import { canonicalPath } from '../route-table.js';
 import { type DeprecationHeaders, deprecationHeaders } from './deprecation.js';
+import { canonicalPath } from './route-table.js';
 import { type RouteData, type RoutesFileData, routesFileSchema } from './routes-schema.js';
 
 /** The shipped table (today's routes), used when GATEWAY_ROUTES_FILE is unset. */

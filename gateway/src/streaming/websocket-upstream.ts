@@ -3,10 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '@portico/logging';
 import type { Exchange } from '../exchange.js';
-import { downstreamHeaders } from '../headers.js';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { sendProblem, upstreamFailure } from '../problems.js';
-import { type TryOutcome, withResilience } from '../resilience.js';
+import { downstreamHeaders } from '../proxy/headers.js';
+import { type TryOutcome, withResilience } from '../resilience/resilience.js';
 import type { EndpointPool } from '../routing/endpoint-pool.js';
 import { splice } from './splice.js';
 

@@ -9,9 +9,9 @@ import {
 } from '@portico/errors';
 import { GATEWAY_ERRORS } from '../errors.js';
 import type { Exchange } from '../exchange.js';
-import { hasBody } from '../headers.js';
 import type { Stage } from '../pipeline.js';
 import { sendProblem } from '../problems.js';
+import { hasBody } from '../proxy/headers.js';
 
 /** A WebSocket opening handshake (RFC 6455 §4.2.1; the token is case-insensitive). */
 export function isWebSocketHandshake(req: IncomingMessage): boolean {

@@ -1,5 +1,5 @@
+import type { Stage } from '../pipeline.js';
 import { refuseBody } from './body-buffer.js';
-import type { Stage } from './pipeline.js';
 
 /**
  * Refuses a declared body over the route's limit (its `bodyLimitBytes`, else

@@ -33,7 +33,7 @@ function once<T>(make: () => T): () => T {
 }
 
 const demoFile = (name: string) =>
-  readFileSync(new URL(`../demo/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../demo/${name}`, import.meta.url), 'utf8');
 
 /**
  * `/demo/`: a single-page app that logs in as the public client `clientId`

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, UnauthorizedError } from '@portico/errors';
 import type { Request } from 'express';
-import { GATEWAY_ERRORS } from './errors.js';
+import { GATEWAY_ERRORS } from '../errors.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 

@@ -2,12 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { CONNECTION_ERROR_CODES, IDEMPOTENT_METHODS } from '@portico/http-client';
 import type { Logger } from '@portico/logging';
 import { halfJitterGenerator, type IExponentialBackoffOptions } from 'cockatiel';
-import { bufferBody } from './body-buffer.js';
-import type { Exchange } from './exchange.js';
-import { hasBody } from './headers.js';
-import type { GatewayMetrics } from './metrics.js';
-import { circuitOpen, internalError, sendProblem } from './problems.js';
-import type { EndpointPool } from './routing/endpoint-pool.js';
+import type { Exchange } from '../exchange.js';
+import { bufferBody } from '../limits/body-buffer.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { circuitOpen, internalError, sendProblem } from '../problems.js';
+import { hasBody } from '../proxy/headers.js';
+import type { EndpointPool } from '../routing/endpoint-pool.js';
 
 /** The upstream (or a proxy in front of it) says "not now": another instance may answer. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);

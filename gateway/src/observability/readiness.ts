@@ -1,5 +1,5 @@
 import { type Readiness, sharedChecks } from '@portico/lifecycle';
-import type { EndpointPool } from './routing/endpoint-pool.js';
+import type { EndpointPool } from '../routing/endpoint-pool.js';
 
 /** Short: /readyz is polled by orchestrators, and one slow upstream must not stall it. */
 const HEALTH_CHECK_TIMEOUT_MS = 1_000;

@@ -3,9 +3,9 @@ import type { Readiness } from '@portico/lifecycle';
 import type { Logger } from '@portico/logging';
 import express, { type Express, Router } from 'express';
 import type { Registry } from 'prom-client';
+import { GATEWAY_ERRORS } from '../errors.js';
 import { demoRouter } from './demo.js';
 import { type DocsOptions, docsRouter } from './docs.js';
-import { GATEWAY_ERRORS } from './errors.js';
 import { opsAccess } from './ops-access.js';
 import { type JsonObject, publishedSpec } from './public-spec.js';
 

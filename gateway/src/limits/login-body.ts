@@ -1,6 +1,6 @@
+import type { Exchange } from '../exchange.js';
+import { hasBody } from '../proxy/headers.js';
 import { bufferBody, keepBody, refuseBody } from './body-buffer.js';
-import type { Exchange } from './exchange.js';
-import { hasBody } from './headers.js';
 
 /** A login is an email and a password: a few hundred bytes. */
 export const LOGIN_BODY_LIMIT_BYTES = 4096;

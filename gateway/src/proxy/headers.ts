@@ -6,8 +6,8 @@ import type {
 } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { TraceContext } from '@portico/logging';
+import type { DeprecationHeaders } from '../routing/deprecation.js';
 import type { Cors } from './cors.js';
-import type { DeprecationHeaders } from './routing/deprecation.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message,

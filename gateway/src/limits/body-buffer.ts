@@ -1,5 +1,5 @@
-import type { Exchange } from './exchange.js';
-import { payloadTooLarge, sendProblem } from './problems.js';
+import type { Exchange } from '../exchange.js';
+import { payloadTooLarge, sendProblem } from '../problems.js';
 
 /** Answers 413 (with `Connection: close`: Node need not read the rest to keep the socket). */
 export function refuseBody(exchange: Exchange, limitBytes: number): false {

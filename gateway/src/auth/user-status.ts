@@ -1,9 +1,9 @@
 import { ForbiddenError, ServiceUnavailableError } from '@portico/errors';
 import type { UserStatus, UserStatusCache } from '@portico/user-directory';
-import { GATEWAY_ERRORS } from './errors.js';
-import type { Exchange } from './exchange.js';
-import type { Stage } from './pipeline.js';
-import { invalidToken, sendProblem } from './problems.js';
+import { GATEWAY_ERRORS } from '../errors.js';
+import type { Exchange } from '../exchange.js';
+import type { Stage } from '../pipeline.js';
+import { invalidToken, sendProblem } from '../problems.js';
 
 /** Refuses a caller whose account is disabled (403) or gone (401), after the token passed. */
 export function checkUserStatus(statuses: UserStatusCache): Stage {

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from '@portico/logging';
 import type { Dispatcher } from 'undici';
-import type { Exchange } from './exchange.js';
+import type { Exchange } from '../exchange.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { internalError, sendProblem, upstreamFailure } from '../problems.js';
+import type { SendTry, TryOutcome } from '../resilience/resilience.js';
 import { downstreamHeaders, hasBody } from './headers.js';
-import type { GatewayMetrics } from './metrics.js';
-import { internalError, sendProblem, upstreamFailure } from './problems.js';
-import type { SendTry, TryOutcome } from './resilience.js';
 
 export type UpstreamCallOptions = {
   /** The upstream's name, as metrics and problems say it. */

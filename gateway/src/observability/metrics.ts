@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { BreakerState } from './circuit-breaker.js';
+import type { BreakerState } from '../resilience/circuit-breaker.js';
 
 export type GatewayMetrics = {
   readonly registry: Registry;

@@ -1,7 +1,7 @@
-import type { Exchange } from './exchange.js';
-import type { Stage } from './pipeline.js';
-import type { RouteSpec } from './routing/routes-file.js';
-import type { WebSocketUpstream } from './streaming/websocket-upstream.js';
+import type { Exchange } from '../exchange.js';
+import type { Stage } from '../pipeline.js';
+import type { WebSocketUpstream } from '../streaming/websocket-upstream.js';
+import type { RouteSpec } from './routes-file.js';
 
 /**
  * One entry of the live table: the routes file's entry with its policies

@@ -6,11 +6,11 @@ import {
   TOKEN_AUTH_ERRORS,
   type TokenVerifier,
 } from '@portico/token-auth';
-import { GATEWAY_ERRORS } from './errors.js';
-import type { Exchange } from './exchange.js';
-import type { GatewayMetrics } from './metrics.js';
-import type { Stage } from './pipeline.js';
-import { bearerChallenge, invalidToken, sendProblem } from './problems.js';
+import { GATEWAY_ERRORS } from '../errors.js';
+import type { Exchange } from '../exchange.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Stage } from '../pipeline.js';
+import { bearerChallenge, invalidToken, sendProblem } from '../problems.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

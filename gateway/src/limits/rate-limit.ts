@@ -9,11 +9,11 @@ import {
 } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { GATEWAY_ERRORS } from './errors.js';
-import type { Exchange } from './exchange.js';
+import { GATEWAY_ERRORS } from '../errors.js';
+import type { Exchange } from '../exchange.js';
+import type { Stage } from '../pipeline.js';
+import { sendProblem } from '../problems.js';
 import { bufferLoginBody, loginEmail } from './login-body.js';
-import type { Stage } from './pipeline.js';
-import { sendProblem } from './problems.js';
 import { createRateLimitMetrics, type RateLimitMetrics } from './rate-limit-metrics.js';
 import { createRateLimitStores, type StoreKind } from './rate-limit-store.js';
 
