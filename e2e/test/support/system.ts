@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@portico/db';
-import { type Served, serve } from '@portico/lifecycle';
+import { type Served, serve, type UpgradeListener } from '@portico/lifecycle';
 import { createLogger, type Logger } from '@portico/logging';
 import { createAuthService } from '../../../auth-service/src/app.js';
 import { readConfig as readAuthConfig } from '../../../auth-service/src/config.js';
@@ -54,7 +54,8 @@ export type System = {
 
 /** A listening server whose handler is set later, so every URL is known before any app is built. */
 type Slot = Served & {
-  attach: (listener: RequestListener) => void;
+  /** The app, and for the gateway its WebSocket handshakes. */
+  attach: (listener: RequestListener, upgrade?: UpgradeListener) => void;
   setState: (state: 'up' | 'down' | 'stalled') => void;
 };
 
@@ -65,6 +66,7 @@ type Listening = Pick<SystemOptions, 'onRequest' | 'headersTimeoutMs' | 'request
 
 async function slot(name: ProcessName, listening: Listening): Promise<Slot> {
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
+  let upgradeHandler: UpgradeListener | undefined;
   let state: 'up' | 'down' | 'stalled' = 'up';
   // A stalled request is never answered: the caller's timeout has to end it.
   const listener: RequestListener = (req, res) => {
@@ -79,11 +81,20 @@ async function slot(name: ProcessName, listening: Listening): Promise<Slot> {
     drainMs: 200,
     headersTimeoutMs: listening.headersTimeoutMs,
     requestTimeoutMs: listening.requestTimeoutMs,
+    // Only the gateway takes upgrades, as its server.ts does; the services serve them as requests.
+    ...(name === 'gateway' && {
+      upgrade: (req, socket, head) => {
+        listening.onRequest?.(name, req);
+        if (upgradeHandler) upgradeHandler(req, socket, head);
+        else socket.destroy();
+      },
+    }),
   });
   return {
     ...served,
-    attach: (listener) => {
+    attach: (listener, upgrade) => {
       handler = listener;
+      upgradeHandler = upgrade;
     },
     setState: (value) => {
       state = value;
@@ -239,7 +250,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     logger: logger('gateway'),
     ...withRedis(),
   });
-  gw!.attach(gateway.listener);
+  gw!.attach(gateway.listener, gateway.upgrade);
 
   return {
     gateway: gw!.url,
