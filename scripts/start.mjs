@@ -23,16 +23,23 @@ const COLORS = { auth: 36, user: 32, order: 33, inventory: 35, gateway: 34 };
 /** The table of processes (scripts/services.mjs), each with a port this run may move. */
 const PROCESSES = SERVICES.map((service) => ({ ...service, color: COLORS[service.name] }));
 
+/**
+ * @typedef {(typeof PROCESSES)[number]} Proc
+ * @typedef {ReturnType<typeof adminLogin>} Admin
+ */
+
 const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-const paint = (code, text) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+const paint = (/** @type {number} */ code, /** @type {string} */ text) =>
+  useColor ? `\x1b[${code}m${text}\x1b[0m` : text;
 const width = Math.max(...PROCESSES.map((p) => p.name.length));
-const say = (message) =>
+const say = (/** @type {string} */ message) =>
   process.stdout.write(`${paint(1, 'portico'.padEnd(width))} | ${message}\n`);
 
 const host = process.env.HOST || '127.0.0.1';
 /** Where this script (and the processes) reach a process listening on `host`. */
 const reachHost = ['0.0.0.0', '::', '[::]'].includes(host) ? '127.0.0.1' : host;
-const urlOf = (port) => `http://${reachHost.includes(':') ? `[${reachHost}]` : reachHost}:${port}`;
+const urlOf = (/** @type {number} */ port) =>
+  `http://${reachHost.includes(':') ? `[${reachHost}]` : reachHost}:${port}`;
 const dataDir = resolve(process.env.DATA_DIR || join(ROOT, 'data'));
 const lockFile = join(dataDir, 'start.lock');
 
@@ -68,11 +75,17 @@ function checkLogFormat() {
   }
 }
 
-/** Resolves to the error code if `port` cannot be bound on `host` (EADDRINUSE, EACCES), else null. */
+/**
+ * Resolves to the error code if `port` cannot be bound on `host` (EADDRINUSE, EACCES), else null.
+ * @param {number} port
+ * @returns {Promise<string | null>}
+ */
 function bindError(port) {
   return new Promise((resolveCheck) => {
     const probe = createServer();
-    probe.once('error', (error) => resolveCheck(error.code ?? 'error'));
+    probe.once('error', (/** @type {NodeJS.ErrnoException} */ error) =>
+      resolveCheck(error.code ?? 'error'),
+    );
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolveCheck(null)));
   });
 }
@@ -93,7 +106,7 @@ async function checkPorts() {
   }
 }
 
-const isRunning = (pid) => {
+const isRunning = (/** @type {number} */ pid) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -148,8 +161,13 @@ function adminLogin() {
   return { email, password: readFileSync(file, 'utf8').trim(), given: false, file };
 }
 
+/**
+ * @param {Proc} proc
+ * @param {Admin} admin
+ */
 function childEnv(proc, admin) {
-  const gateway = urlOf(PROCESSES.find((p) => p.name === 'gateway').port);
+  const gateway = urlOf(/** @type {Proc} */ (PROCESSES.find((p) => p.name === 'gateway')).port);
+  /** @type {NodeJS.ProcessEnv} */
   const env = {
     // Tokens name the gateway as issuer, and discovery documents its URL: both follow GATEWAY_PORT.
     TOKEN_ISSUER: gateway,
@@ -180,13 +198,19 @@ function childEnv(proc, admin) {
   return env;
 }
 
-/** Copies a child's stream to ours line by line, each line prefixed with its name. */
+/**
+ * Copies a child's stream to ours line by line, each line prefixed with its name.
+ * @param {import('node:stream').Readable} stream
+ * @param {string} prefix
+ * @param {NodeJS.WritableStream} out
+ */
 function prefixLines(stream, prefix, out) {
   let pending = '';
   stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
+  stream.on('data', (/** @type {string} */ chunk) => {
     const lines = (pending + chunk).split('\n');
-    pending = lines.pop();
+    // split gives at least one element: the unfinished line.
+    pending = /** @type {string} */ (lines.pop());
     for (const line of lines) out.write(`${prefix} | ${line}\n`);
   });
   stream.on('end', () => {
@@ -194,9 +218,14 @@ function prefixLines(stream, prefix, out) {
   });
 }
 
+/** @type {Map<string, { proc: Proc; child: import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }>} */
 const children = new Map();
 let stopping = false;
 
+/**
+ * @param {Proc} proc
+ * @param {Admin} admin
+ */
 function start(proc, admin) {
   const entry = join(ROOT, proc.dir, 'dist', 'server.js');
   const child = spawn(process.execPath, [entry], {
@@ -207,6 +236,7 @@ function start(proc, admin) {
   const prefix = paint(proc.color, proc.name.padEnd(width));
   prefixLines(child.stdout, prefix, process.stdout);
   prefixLines(child.stderr, prefix, process.stderr);
+  /** @type {Promise<{ code: number | null; signal: NodeJS.Signals | null }>} */
   const exited = new Promise((resolveExit) => {
     // 'close', not 'exit': it comes after the child's output has been copied out.
     child.once('close', (code, signal) => resolveExit({ code, signal }));
@@ -223,7 +253,10 @@ function start(proc, admin) {
   });
 }
 
-/** SIGTERM to every child still running, SIGKILL to any that outlives the grace period. */
+/**
+ * SIGTERM to every child still running, SIGKILL to any that outlives the grace period.
+ * @param {number} exitCode
+ */
 async function stopAll(exitCode) {
   if (stopping) return;
   stopping = true;
@@ -244,6 +277,7 @@ async function stopAll(exitCode) {
   process.exit(exitCode);
 }
 
+/** @param {number} port */
 async function isReady(port) {
   try {
     const response = await fetch(`${urlOf(port)}/readyz`, { signal: AbortSignal.timeout(1_000) });
@@ -279,9 +313,10 @@ async function waitUntilReady() {
 /**
  * The ready banner, also kept in DATA_DIR (0600: it holds the admin password) so
  * it can be found again after the logs have scrolled it away (issue 14).
+ * @param {Admin} admin
  */
 function printWelcome(admin) {
-  const gateway = urlOf(PROCESSES.find((p) => p.name === 'gateway').port);
+  const gateway = urlOf(/** @type {Proc} */ (PROCESSES.find((p) => p.name === 'gateway')).port);
   const password = admin.given ? '(the ADMIN_PASSWORD you set)' : admin.password;
   const body = JSON.stringify({ email: admin.email, password: admin.given ? '…' : admin.password });
   const bannerFile = join(dataDir, 'banner.txt');
@@ -306,7 +341,7 @@ function printWelcome(admin) {
   // A file rather than a key press to show it again: reading the terminal would
   // stop a backgrounded `npm start &` (SIGTTIN) and everything it started.
   const [title, ...rest] = lines;
-  process.stdout.write(`\n${paint(1, title)}\n${rest.join('\n')}\n\n`);
+  process.stdout.write(`\n${paint(1, /** @type {string} */ (title))}\n${rest.join('\n')}\n\n`);
 }
 
 async function main() {
