@@ -133,7 +133,8 @@ export async function createWorld(system: System, spec: Schema) {
       ['scope', fc.constantFrom('users:read', 'events:read', 'users:read events:read')],
     ];
     // Real skus make orders that reserve stock; a new product wants a new sku.
-    if (operation === 'placeOrder') entries.push(['sku', pick(pools.skus)]);
+    if (operation === 'placeOrder' || operation === 'placeOrderV2')
+      entries.push(['sku', pick(pools.skus)]);
     // The grant the fuzzer's service credentials can use; the other grants need a code or an OAuth refresh token.
     if (operation === 'token') entries.push(['grant_type', fc.constant('client_credentials')]);
     if (operation === 'login')
@@ -148,7 +149,9 @@ export async function createWorld(system: System, spec: Schema) {
       return fc
         .string({ minLength: 1, maxLength: 12 })
         .map((s) => Buffer.from(s).toString('base64url'));
-    if (parameter === 'Idempotency-Key') return fc.constantFrom('fuzz-key-1', 'fuzz-key-2');
+    // Two keys per operation: a key v1 used for one order would make v2's every order a 409.
+    if (parameter === 'Idempotency-Key')
+      return fc.constantFrom(`${operation}-key-1`, `${operation}-key-2`);
     // A step the stream has (its history is a few steps long): the rest follows, or 204 at the end.
     if (parameter === 'Last-Event-ID') return fc.constantFrom('0', '1');
     if (parameter !== 'id') return undefined;
@@ -216,7 +219,9 @@ export async function createWorld(system: System, spec: Schema) {
         accepted.products.add(String(body.sku));
         pools.skus.push(String(body.sku));
         break;
-      case 'placeOrder': {
+      // v2 places an order as v1 does (only the list's page differs).
+      case 'placeOrder':
+      case 'placeOrderV2': {
         accepted.orders.add(String(body.id));
         if (!pools.orderIds.includes(String(body.id))) pools.orderIds.push(String(body.id));
         const token = tokenOf(c.actor);
