@@ -23,6 +23,8 @@ const UNREACHABLE = new Set([
   'EHOSTDOWN',
   'ENETUNREACH',
   'ETIMEDOUT',
+  // undici's: no connection within the endpoint's connect timeout.
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /** Seconds a client should wait before trying a service that is down (a restart takes a few). */

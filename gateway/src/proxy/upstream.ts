@@ -27,8 +27,8 @@ function isEventStream(headers: IncomingHttpHeaders): boolean {
   return type?.startsWith('text/') === true && EVENT_STREAM.test(type);
 }
 
-/** Undici's errors for "no answer in time": the try timeout, a 504. */
-const TIMEOUTS: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Undici's error for "no answer head in time": the try timeout, a 504 (the body's silence is timed here). */
+const HEADERS_TIMEOUT = 'UND_ERR_HEADERS_TIMEOUT';
 
 // The client's response points at the call answering it under a private
 // symbol, so its listeners are one function each for every request rather
@@ -134,7 +134,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     const { exchange, route } = this;
     const { res } = exchange;
     const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-    exchange.timedOut = TIMEOUTS.has(code);
+    exchange.timedOut = code === HEADERS_TIMEOUT;
     exchange.upstreamError = exchange.timedOut ? 'TIMEOUT' : code;
     route.metrics.upstreamError(route.name, exchange.upstreamError);
     // The upstream died mid-answer: cutting the connection is the only honest signal left.
